@@ -1,0 +1,288 @@
+package org.cfs.backup.backup;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+import org.cfs.backup.CfsException;
+import org.cfs.backup.config.Config;
+import org.cfs.backup.config.Consistency;
+import org.cfs.backup.config.SourceConfig;
+import org.cfs.backup.docker.Docker;
+import org.cfs.backup.process.CancelledException;
+import org.cfs.backup.process.Cancellation;
+import org.cfs.backup.process.ProcessResult;
+import org.cfs.backup.process.ProcessRunner;
+import org.cfs.backup.process.ProcessSpec;
+import org.cfs.backup.restic.BackupRequest;
+import org.cfs.backup.restic.Restic;
+import org.cfs.backup.restic.ResticError;
+import org.cfs.backup.restic.ResticException;
+import org.cfs.backup.state.AuditLog;
+import org.cfs.backup.state.QuiesceJournal;
+import org.cfs.backup.state.RunHistory;
+import org.cfs.backup.state.RunRecord;
+
+/**
+ * Backs up sources one after another: folders, Docker volumes (live, or quiesced in two passes so
+ * that downtime covers only the changed data) and command dumps streamed into restic. One failing
+ * source never stops the others; no container is left stopped, whatever happens.
+ */
+public final class BackupOperation {
+    /** A snapshot tag that marks the first, unquiesced pass of a two-pass backup (forgotten after). */
+    public static final String PASS1_TAG = "cfs-pass1";
+
+    private final Config config;
+    private final Restic restic;
+    private final Docker docker;
+    private final QuiesceJournal journal;
+    private final ProcessRunner runner;
+    private final Cancellation cancellation;
+    private final RunHistory history;
+    private final AuditLog auditLog;
+    private final Consumer<String> log;
+    private final ProgressListener progress;
+    private final Hooks hooks;
+
+    public BackupOperation(Config config, Restic restic, Docker docker, QuiesceJournal journal, ProcessRunner runner,
+                           Cancellation cancellation, RunHistory history, AuditLog auditLog, Consumer<String> log,
+                           ProgressListener progress) {
+        this.config = config;
+        this.restic = restic;
+        this.docker = docker;
+        this.journal = journal;
+        this.runner = runner;
+        this.cancellation = cancellation;
+        this.history = history;
+        this.auditLog = auditLog;
+        this.log = log;
+        this.progress = progress;
+        this.hooks = new Hooks(runner);
+    }
+
+    /**
+     * Backs up the given sources. Records every source and the run in the history and audit log.
+     *
+     * @throws CancelledException after clean-up when the run was interrupted
+     */
+    public BackupReport run(List<SourceConfig> sources, boolean dryRun) {
+        Instant start = Instant.now();
+        List<SourceResult> results = new ArrayList<>();
+        boolean interrupted = false;
+        for (SourceConfig s : sources) {
+            if (cancellation.isCancelled()) {
+                interrupted = true;
+                break;
+            }
+            Instant t0 = Instant.now();
+            SourceResult r = backupSource(s, dryRun);
+            results.add(r);
+            if (!dryRun) {
+                history.append(new RunRecord("backup", s.name(), t0, Instant.now(), r.status(), r.snapshotId(),
+                        figures(r), r.error()));
+            }
+            auditLog.record(dryRun ? "backup-dry-run" : "backup", r.status(), "source=" + s.name()
+                    + (r.snapshotId() == null ? "" : " snapshot=" + r.snapshotId())
+                    + String.format(java.util.Locale.ROOT, " duration_s=%.1f downtime_s=%.1f", r.durationS(), r.downtimeS())
+                    + (r.error() == null ? "" : " error=\"" + r.error() + "\""));
+            if ("interrupted".equals(r.status())) {
+                interrupted = true;
+                break;
+            }
+        }
+        BackupReport report = BackupReport.of(results);
+        String status = interrupted ? "interrupted" : report.status();
+        if (!dryRun) {
+            history.append(new RunRecord("backup", null, start, Instant.now(), status, null,
+                    Map.of("sources", results.size()), interrupted ? "interrupted by signal" : null));
+        }
+        auditLog.record(dryRun ? "backup-dry-run" : "backup", status, "sources=" + results.size());
+        if (interrupted) {
+            throw new CancelledException();
+        }
+        return report;
+    }
+
+    private static Map<String, Object> figures(SourceResult r) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("duration_s", r.durationS());
+        f.put("downtime_s", r.downtimeS());
+        f.put("data_added", r.dataAdded());
+        f.put("files_new", r.filesNew());
+        f.put("files_changed", r.filesChanged());
+        f.put("bytes_processed", r.bytesProcessed());
+        return f;
+    }
+
+    private SourceResult backupSource(SourceConfig s, boolean dryRun) {
+        long t0 = System.nanoTime();
+        Map<String, String> hookEnv = new LinkedHashMap<>();
+        hookEnv.put("CFS_BACKUP_SOURCE", s.name());
+        SourceResult result;
+        String beforeError = dryRun ? null : hooks.run("before", s.before(), hookEnv);
+        if (beforeError != null) {
+            result = SourceResult.failed(s.name(), seconds(t0), 0, beforeError);
+        } else {
+            try {
+                result = switch (s.kind()) {
+                    case PATHS -> backupPaths(s, dryRun, t0);
+                    case VOLUME -> backupVolume(s, dryRun, t0);
+                    case COMMAND -> backupCommand(s, dryRun, t0);
+                };
+            } catch (ResticException e) {
+                String status = e.error() == ResticError.INTERRUPTED || cancellation.isCancelled() ? "interrupted" : "failed";
+                result = new SourceResult(s.name(), status, null, seconds(t0), 0, e.getMessage(), 0, 0, 0, 0, dryRun);
+            } catch (CancelledException e) {
+                result = new SourceResult(s.name(), "interrupted", null, seconds(t0), 0, "interrupted", 0, 0, 0, 0, dryRun);
+            } catch (CfsException e) {
+                result = SourceResult.failed(s.name(), seconds(t0), 0, e.getMessage());
+            } finally {
+                progress.done(s.name());
+            }
+        }
+        if (!dryRun && s.after() != null) {
+            hookEnv.put("CFS_BACKUP_STATUS", result.status());
+            String afterError = hooks.run("after", s.after(), hookEnv);
+            if (afterError != null) {
+                log.accept(s.name() + ": " + afterError);
+            }
+        }
+        return result;
+    }
+
+    private BackupRequest request(SourceConfig s, List<String> paths, String stdinName, String parent, boolean dryRun,
+                                  boolean pass1) {
+        List<String> tags = pass1 ? List.of(s.name(), PASS1_TAG) : List.of(s.name());
+        return new BackupRequest(config.host(), tags, paths, s.excludes(), stdinName, parent, dryRun);
+    }
+
+    private SourceResult backupPaths(SourceConfig s, boolean dryRun, long t0) {
+        for (String p : s.allPaths()) {
+            if (!Files.exists(Path.of(p))) {
+                throw CfsException.failed("path " + p + " does not exist");
+            }
+        }
+        Restic.BackupOutcome o = restic.backup(request(s, s.allPaths(), null, null, dryRun, false),
+                st -> progress.progress(s.name(), st), null);
+        return fromOutcome(s, o, seconds(t0), 0, dryRun);
+    }
+
+    private SourceResult backupVolume(SourceConfig s, boolean dryRun, long t0) {
+        Docker.Volume vol = docker.volume(s.volume());
+        List<String> paths = List.of(vol.mountpoint());
+        Consistency c = s.consistencyOrLive();
+        List<Docker.Container> toQuiesce = c == Consistency.LIVE ? List.of()
+                : docker.containersUsing(s.volume()).stream().filter(Docker.Container::running).toList();
+        if (toQuiesce.isEmpty() || dryRun) {
+            Restic.BackupOutcome o = restic.backup(request(s, paths, null, null, dryRun, false),
+                    st -> progress.progress(s.name(), st), null);
+            return fromOutcome(s, o, seconds(t0), 0, dryRun);
+        }
+        // pass 1 while the containers run: it carries the bulk of the new data
+        Restic.BackupOutcome pass1 = restic.backup(request(s, paths, null, null, false, true),
+                st -> progress.progress(s.name(), st), null);
+        String pass1Id = pass1.summary().snapshotId();
+        cancellation.check();
+        List<String> ids = toQuiesce.stream().map(Docker.Container::id).toList();
+        String action = c == Consistency.STOP ? "stop" : "pause";
+        journal.record(toQuiesce, action, s.volume(), "backup");
+        long down0 = System.nanoTime();
+        Restic.BackupOutcome pass2;
+        double downtime;
+        try {
+            if (c == Consistency.STOP) {
+                docker.stop(ids);
+            } else {
+                docker.pause(ids);
+            }
+            pass2 = restic.backup(request(s, paths, null, pass1Id, false, false),
+                    st -> progress.progress(s.name(), st), null);
+        } finally {
+            try {
+                if (c == Consistency.STOP) {
+                    docker.start(ids);
+                } else {
+                    docker.unpause(ids);
+                }
+                journal.clear(ids);
+            } catch (CfsException e) {
+                // the journal keeps the entries: the next cfs-backup command retries the restart
+                log.accept(s.name() + ": could not resume containers: " + e.getMessage());
+            }
+            downtime = seconds(down0);
+            forgetQuietly(s, pass1Id);
+        }
+        return fromOutcome(s, pass2, seconds(t0), downtime, false);
+    }
+
+    private void forgetQuietly(SourceConfig s, String id) {
+        try {
+            restic.forget(List.of(id));
+        } catch (CfsException e) {
+            log.accept(s.name() + ": could not forget first-pass snapshot " + id + " (tagged " + PASS1_TAG + "): "
+                    + e.getMessage());
+        }
+    }
+
+    private SourceResult backupCommand(SourceConfig s, boolean dryRun, long t0) {
+        AtomicReference<Restic.BackupOutcome> outcome = new AtomicReference<>();
+        AtomicReference<RuntimeException> resticError = new AtomicReference<>();
+        BackupRequest req = request(s, List.of(), s.stdinFilenameOrDefault(), null, dryRun, false);
+        ProcessResult dump = runner.run(ProcessSpec.of(s.command()).stdoutStream(in -> {
+            try {
+                outcome.set(restic.backup(req, st -> progress.progress(s.name(), st), in));
+            } catch (RuntimeException e) {
+                resticError.set(e);
+            }
+        }).build());
+        Restic.BackupOutcome o = outcome.get();
+        if (!dump.ok()) {
+            // restic cannot see the dump's exit status: a failed dump must not stay as a good snapshot
+            String snapshot = o == null || o.summary() == null ? null : o.summary().snapshotId();
+            if (snapshot != null && !dryRun) {
+                forgetQuietly(s, snapshot);
+            }
+            if (dump.cancelled() || cancellation.isCancelled()) {
+                throw new CancelledException();
+            }
+            String tail = dump.stderrTail().strip();
+            int nl = tail.lastIndexOf('\n');
+            throw CfsException.failed("dump command " + s.command().get(0) + " exited " + dump.exitCode()
+                    + (snapshot == null ? "" : "; its snapshot " + snapshot + " was removed")
+                    + (tail.isEmpty() ? "" : ": " + (nl >= 0 ? tail.substring(nl + 1) : tail)));
+        }
+        if (resticError.get() != null) {
+            throw resticError.get();
+        }
+        if (o == null) {
+            throw CfsException.failed("restic backup --stdin produced no result");
+        }
+        return fromOutcome(s, o, seconds(t0), 0, dryRun);
+    }
+
+    private SourceResult fromOutcome(SourceConfig s, Restic.BackupOutcome o, double duration, double downtime,
+                                     boolean dryRun) {
+        var sum = o.summary();
+        String status = o.exitCode() == 3 ? "partial" : "ok";
+        String error = null;
+        if (o.exitCode() == 3) {
+            error = "some files could not be read (" + o.errors().size() + ")"
+                    + (o.errors().isEmpty() ? "" : ": " + o.errors().get(0).describe());
+        }
+        if (sum == null) {
+            return new SourceResult(s.name(), status, null, duration, downtime, error, 0, 0, 0, 0, dryRun);
+        }
+        return new SourceResult(s.name(), status, dryRun ? null : sum.snapshotId(), duration, downtime, error,
+                sum.filesNew(), sum.filesChanged(), sum.dataAdded(), sum.totalBytesProcessed(), dryRun);
+    }
+
+    private static double seconds(long t0) {
+        return Math.round((System.nanoTime() - t0) / 1e6) / 1000.0;
+    }
+}

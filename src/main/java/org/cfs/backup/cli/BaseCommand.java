@@ -1,0 +1,41 @@
+package org.cfs.backup.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** Shared plumbing of the commands: the wiring, and picocli's out/err (never System.out). */
+abstract class BaseCommand implements Callable<Integer> {
+    @ParentCommand
+    private Object parent;
+
+    @Spec
+    CommandSpec spec;
+
+    RootCommand root() {
+        Object p = parent;
+        while (!(p instanceof RootCommand)) {
+            if (p instanceof BaseCommand b) {
+                p = b.parent;
+            } else {
+                throw new IllegalStateException("command outside cfs-backup");
+            }
+        }
+        return (RootCommand) p;
+    }
+
+    Services services() {
+        return root().services(err());
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+}

@@ -1,0 +1,79 @@
+package org.cfs.backup.cli;
+
+import java.io.PrintWriter;
+import java.util.Map;
+
+import org.cfs.backup.CfsException;
+import org.cfs.backup.ExitCode;
+import org.cfs.backup.process.Cancellation;
+import picocli.CommandLine;
+
+/**
+ * Entry point: {@link #run} parses the command line, runs one command and returns its exit code.
+ * Only {@link #main} calls System.exit.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        Cancellation cancellation = new Cancellation();
+        SignalHandling.install(cancellation);
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int code = run(out, err, System.getenv(), cancellation, args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** Runs one command with the process environment and no outside cancellation. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return run(out, err, System.getenv(), new Cancellation(), args);
+    }
+
+    public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, Cancellation cancellation,
+                          String... args) {
+        RootCommand root = new RootCommand(env, cancellation);
+        CommandLine cl = new CommandLine(root);
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex, err, root.verbose()));
+        cl.setParameterExceptionHandler((ex, args1) -> {
+            err.println("cfs-backup: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            err.println("Try 'cfs-backup " + commandName(ex.getCommandLine()) + "--help' for usage.");
+            return ExitCode.USAGE;
+        });
+        try {
+            return cl.execute(args);
+        } finally {
+            root.close();
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private static String commandName(CommandLine cl) {
+        String q = cl.getCommandSpec().qualifiedName(" ");
+        String rest = q.startsWith("cfs-backup") ? q.substring("cfs-backup".length()).trim() : q;
+        return rest.isEmpty() ? "" : rest + " ";
+    }
+
+    static int handle(Exception ex, PrintWriter err, boolean verbose) {
+        int code;
+        if (ex instanceof CfsException ce) {
+            code = ce.exitCode();
+            err.println("cfs-backup: " + ce.getMessage());
+        } else {
+            code = ExitCode.FAILED;
+            err.println("cfs-backup: internal error: " + ex);
+        }
+        if (verbose) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return code;
+    }
+}

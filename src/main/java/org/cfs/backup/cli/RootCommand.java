@@ -1,0 +1,59 @@
+package org.cfs.backup.cli;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import ch.qos.logback.classic.Level;
+import org.cfs.backup.process.Cancellation;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cfs-backup [-c FILE] [-v] COMMAND}: the global options and the list of commands. */
+@Command(name = "cfs-backup", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Backs up Docker volumes, folders and database dumps with restic, proves restores, watches the remote.",
+        subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, DemoCommand.class})
+public final class RootCommand implements Runnable {
+    private final Map<String, String> env;
+    private final Cancellation cancellation;
+    private Services services;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "Config file (default: $CFS_BACKUP_CONFIG or /etc/cfs-backup/config.yaml).")
+    Path config;
+
+    private boolean verbose;
+
+    @Option(names = {"-v", "--verbose"}, description = "Log more, and show stack traces of errors.")
+    void setVerbose(boolean v) {
+        this.verbose = v;
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(v ? Level.DEBUG : Level.WARN);
+    }
+
+    RootCommand(Map<String, String> env, Cancellation cancellation) {
+        this.env = env;
+        this.cancellation = cancellation;
+    }
+
+    boolean verbose() {
+        return verbose;
+    }
+
+    /** The wiring for this invocation, created on first use (after options are parsed). */
+    public Services services(java.io.PrintWriter err) {
+        if (services == null) {
+            services = new Services(config, env, cancellation, err);
+        }
+        return services;
+    }
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "missing command");
+    }
+
+    void close() {
+        // nothing holds resources across commands yet; kept for symmetry with Main.run
+    }
+}

@@ -1,0 +1,56 @@
+package org.cfs.backup.config;
+
+import java.util.List;
+
+/**
+ * One thing to back up; exactly one of {@code volume}, {@code path}, {@code paths}, {@code command}
+ * is set. {@code before}/{@code after} are hook argument lists; {@code drillCommand} receives a
+ * dump on stdin during drills.
+ */
+public record SourceConfig(
+        String name,
+        String volume,
+        String path,
+        List<String> paths,
+        List<String> command,
+        String stdinFilename,
+        Consistency consistency,
+        List<String> exclude,
+        List<String> before,
+        List<String> after,
+        List<String> drillCommand) {
+
+    /** The kind of source, from which of the four keys is set. */
+    public enum Kind { VOLUME, PATHS, COMMAND }
+
+    public Kind kind() {
+        if (volume != null) {
+            return Kind.VOLUME;
+        }
+        if (command != null) {
+            return Kind.COMMAND;
+        }
+        return Kind.PATHS;
+    }
+
+    /** The folders of a path source ({@code path} or {@code paths}). */
+    public List<String> allPaths() {
+        if (path != null) {
+            return List.of(path);
+        }
+        return paths == null ? List.of() : paths;
+    }
+
+    public Consistency consistencyOrLive() {
+        return consistency == null ? Consistency.LIVE : consistency;
+    }
+
+    public List<String> excludes() {
+        return exclude == null ? List.of() : exclude;
+    }
+
+    /** The file name the dump gets inside the snapshot. */
+    public String stdinFilenameOrDefault() {
+        return stdinFilename != null ? stdinFilename : name + ".dump";
+    }
+}

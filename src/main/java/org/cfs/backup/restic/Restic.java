@@ -1,0 +1,251 @@
+package org.cfs.backup.restic;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import org.cfs.backup.CfsException;
+import org.cfs.backup.ExitCode;
+import org.cfs.backup.process.ProcessResult;
+import org.cfs.backup.process.ProcessRunner;
+import org.cfs.backup.process.ProcessSpec;
+
+/**
+ * Turns intent into restic argument lists and parses restic's output. The one place that knows
+ * restic's flags, its JSON and its version differences; running is left to the {@link ProcessRunner}.
+ */
+public final class Restic {
+    static final ObjectMapper JSON = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .addModule(new JavaTimeModule())
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    private final ResticSettings settings;
+    private final ProcessRunner runner;
+    private ResticVersion version;
+
+    public Restic(ResticSettings settings, ProcessRunner runner) {
+        this.settings = settings;
+        this.runner = runner;
+    }
+
+    public ResticSettings settings() {
+        return settings;
+    }
+
+    /** Detected once per instance (one instance per cfs-backup run). */
+    public synchronized ResticVersion version() {
+        if (version == null) {
+            ProcessResult r = runner.run(ProcessSpec.of(settings.binary(), "version").build());
+            if (!r.ok()) {
+                throw new CfsException(ExitCode.FAILED, "cannot run '" + settings.binary() + " version' (exit "
+                        + r.exitCode() + "): is restic installed?");
+            }
+            version = ResticVersion.parse(r.stdout());
+        }
+        return version;
+    }
+
+    // ---- argument building ----
+
+    /** The common head of every restic command line: binary, repository, cache and backend options. */
+    public List<String> command(String subcommand, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(settings.binary());
+        cmd.add("-r");
+        cmd.add(settings.repository());
+        if (settings.cacheDir() != null) {
+            cmd.add("--cache-dir");
+            cmd.add(settings.cacheDir().toString());
+        }
+        if (settings.rcloneBackend()) {
+            // without --ask-password=false an encrypted rclone.conf makes rclone wait 60 s on stdin
+            StringBuilder rargs = new StringBuilder("serve restic --stdio --b2-hard-delete --ask-password=false");
+            for (String a : settings.extraRcloneArgs()) {
+                rargs.append(' ').append(a);
+            }
+            cmd.add("-o");
+            cmd.add("rclone.args=" + rargs);
+        }
+        cmd.add(subcommand);
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** The environment restic gets: paths to secret files, and rclone's config password when set. */
+    public Map<String, String> environment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("RESTIC_PASSWORD_FILE", settings.passwordFile().toString());
+        if (settings.rcloneConfig() != null) {
+            env.put("RCLONE_CONFIG", settings.rcloneConfig().toString());
+        }
+        if (settings.rcloneConfigPasswordFile() != null) {
+            try {
+                env.put("RCLONE_CONFIG_PASS", Files.readString(settings.rcloneConfigPasswordFile()).strip());
+            } catch (IOException e) {
+                throw new CfsException(ExitCode.USAGE, "cannot read rclone.config-password-file "
+                        + settings.rcloneConfigPasswordFile() + ": " + e.getClass().getSimpleName());
+            }
+        }
+        return env;
+    }
+
+    public List<String> backupArgs(BackupRequest req) {
+        List<String> a = new ArrayList<>();
+        a.add("--json");
+        a.add("--host");
+        a.add(req.host());
+        for (String t : req.tags()) {
+            a.add("--tag");
+            a.add(t);
+        }
+        if (req.parent() != null) {
+            a.add("--parent");
+            a.add(req.parent());
+        }
+        for (String e : req.excludes()) {
+            a.add("--exclude");
+            a.add(e);
+        }
+        if (req.dryRun()) {
+            a.add("--dry-run");
+        }
+        if (req.stdinFilename() != null) {
+            a.add("--stdin");
+            a.add("--stdin-filename");
+            a.add(req.stdinFilename());
+        } else {
+            // "--" so that a path starting with '-' is never read as a flag
+            a.add("--");
+            a.addAll(req.paths());
+        }
+        return command("backup", a.toArray(String[]::new));
+    }
+
+    public List<String> snapshotsArgs(String host, List<String> tags) {
+        List<String> a = new ArrayList<>(List.of("--json"));
+        if (host != null) {
+            a.add("--host");
+            a.add(host);
+        }
+        if (tags != null && !tags.isEmpty()) {
+            // one --tag with a comma list means "all of these"; several --tag mean "any of these"
+            for (String t : tags) {
+                a.add("--tag");
+                a.add(t);
+            }
+        }
+        return command("snapshots", a.toArray(String[]::new));
+    }
+
+    public ProcessSpec.Builder spec(List<String> args) {
+        return ProcessSpec.of(args).env(environment());
+    }
+
+    // ---- running ----
+
+    /** Runs a restic command and throws a classified {@link ResticException} when it fails. */
+    public ProcessResult runChecked(String action, ProcessSpec spec) {
+        ProcessResult r = runner.run(spec);
+        if (!r.ok()) {
+            throw failure(action, r);
+        }
+        return r;
+    }
+
+    public ResticException failure(String action, ProcessResult r) {
+        ResticError kind = r.cancelled() ? ResticError.INTERRUPTED : ResticError.classify(r.exitCode(), r.stderrTail());
+        return new ResticException(action, kind, r.exitCode(), r.stderrTail());
+    }
+
+    /** True when the repository exists and the password opens it; false when there is none. */
+    public boolean repositoryExists() {
+        ProcessResult r = runner.run(spec(command("cat", "config")).build());
+        if (r.ok()) {
+            return true;
+        }
+        ResticException e = failure("opening the repository", r);
+        if (e.error() == ResticError.NO_REPOSITORY) {
+            return false;
+        }
+        throw e;
+    }
+
+    public void init() {
+        runChecked("restic init", spec(command("init")).build());
+    }
+
+    /** The outcome of one backup run: restic's exit code (0, or 3 when files were unreadable) and its summary. */
+    public record BackupOutcome(BackupSummary summary, int exitCode, List<BackupError> errors) {
+    }
+
+    /**
+     * Runs {@code restic backup --json}, reporting status lines as they come.
+     *
+     * @param stdin the stream to back up for a stdin backup, else null
+     */
+    public BackupOutcome backup(BackupRequest req, Consumer<BackupStatus> progress, InputStream stdin) {
+        BackupParser parser = new BackupParser(progress);
+        ProcessSpec.Builder b = spec(backupArgs(req))
+                .stdoutLines(parser::stdoutLine)
+                .stderrLines(parser::stderrLine)
+                .captureStdout(false);
+        if (stdin != null) {
+            b.stdin(stdin);
+        }
+        ProcessResult r = runner.run(b.build());
+        if (r.cancelled() || r.exitCode() == 130) {
+            throw new ResticException("restic backup", ResticError.INTERRUPTED, r.exitCode(), "");
+        }
+        if ((r.exitCode() == 0 || r.exitCode() == 3) && parser.summary() != null) {
+            return new BackupOutcome(parser.summary(), r.exitCode(), parser.errors());
+        }
+        if (r.exitCode() == 0 && req.dryRun()) {
+            return new BackupOutcome(parser.summary(), 0, parser.errors());
+        }
+        throw failure("restic backup", r);
+    }
+
+    public List<Snapshot> snapshots(String host, List<String> tags) {
+        ProcessResult r = runChecked("restic snapshots", spec(snapshotsArgs(host, tags)).build());
+        return parseSnapshots(r.stdout());
+    }
+
+    public static List<Snapshot> parseSnapshots(String json) {
+        try {
+            JsonNode node = JSON.readTree(json);
+            if (node == null || node.isNull() || node.isMissingNode()) {
+                return List.of();
+            }
+            return List.of(JSON.treeToValue(node, Snapshot[].class));
+        } catch (JsonProcessingException e) {
+            throw new CfsException(ExitCode.FAILED, "cannot parse restic snapshots output: " + e.getOriginalMessage());
+        }
+    }
+
+    /** Removes snapshots by id, without pruning (the data is shared; prune runs on its schedule). */
+    public void forget(List<String> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        List<String> a = new ArrayList<>(ids);
+        runChecked("restic forget", spec(command("forget", a.toArray(String[]::new))).build());
+    }
+
+    public ProcessRunner runner() {
+        return runner;
+    }
+}

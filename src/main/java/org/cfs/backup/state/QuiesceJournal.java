@@ -1,0 +1,168 @@
+package org.cfs.backup.state;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import org.cfs.backup.CfsException;
+import org.cfs.backup.ExitCode;
+import org.cfs.backup.docker.Docker;
+
+/**
+ * The crash-safe record of containers this host stopped or paused and has not resumed yet.
+ * Written (fsync'd) before a container is touched; any later cfs-backup command resumes the
+ * entries of owners that died.
+ */
+public final class QuiesceJournal {
+    private static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
+
+    /** What was done to one container, and by which process (pid plus its start time, against pid reuse). */
+    public record Entry(long pid, Instant pidStart, String command, String container, String name, String action,
+                        String volume, Instant since) {
+    }
+
+    private final Path file;
+    private final Path lockFile;
+
+    public QuiesceJournal(Path stateDir) {
+        this.file = stateDir.resolve("quiesce-journal.json");
+        this.lockFile = stateDir.resolve("quiesce-journal.lock");
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Records, before acting, that this process is about to stop or pause these containers. */
+    public void record(List<Docker.Container> containers, String action, String volume, String command) {
+        long pid = ProcessHandle.current().pid();
+        Instant start = ProcessHandle.current().info().startInstant().orElse(null);
+        Instant now = Instant.now();
+        update(entries -> {
+            for (Docker.Container c : containers) {
+                entries.add(new Entry(pid, start, command, c.id(), c.name(), action, volume, now));
+            }
+        });
+    }
+
+    /** Removes this process's entries for containers it has resumed. */
+    public void clear(List<String> containerIds) {
+        long pid = ProcessHandle.current().pid();
+        update(entries -> entries.removeIf(e -> e.pid() == pid && containerIds.contains(e.container())));
+    }
+
+    public List<Entry> entries() {
+        return withLock(() -> read());
+    }
+
+    /**
+     * Resumes what dead owners left stopped or paused, and drops their entries. Entries of a live
+     * owner are left to it: a {@code status} during a backup must not start what it just stopped.
+     *
+     * @return the entries that were acted on (for the log and alerts)
+     */
+    public List<Entry> reconcile(Docker docker, Consumer<String> log) {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        List<Entry> handled = new ArrayList<>();
+        update(entries -> {
+            List<Entry> remaining = new ArrayList<>();
+            for (Entry e : entries) {
+                if (ownerAlive(e)) {
+                    remaining.add(e);
+                    continue;
+                }
+                String state = docker.state(e.container());
+                try {
+                    if ("paused".equals(state)) {
+                        docker.unpause(List.of(e.container()));
+                        log.accept("resumed (unpaused) container " + e.name() + " left paused by dead cfs-backup pid " + e.pid());
+                    } else if ("exited".equals(state) || "created".equals(state)) {
+                        docker.start(List.of(e.container()));
+                        log.accept("started container " + e.name() + " left stopped by dead cfs-backup pid " + e.pid());
+                    } else if ("missing".equals(state)) {
+                        log.accept("container " + e.name() + " from the quiesce journal no longer exists; entry dropped");
+                    }
+                    handled.add(e);
+                } catch (CfsException ex) {
+                    // keep the entry so that the next command tries again
+                    remaining.add(e);
+                    log.accept("could not resume container " + e.name() + ": " + ex.getMessage());
+                }
+            }
+            entries.clear();
+            entries.addAll(remaining);
+        });
+        return handled;
+    }
+
+    static boolean ownerAlive(Entry e) {
+        Optional<ProcessHandle> h = ProcessHandle.of(e.pid());
+        if (h.isEmpty() || !h.get().isAlive()) {
+            return false;
+        }
+        if (e.pidStart() == null) {
+            return true;
+        }
+        Optional<Instant> start = h.get().info().startInstant();
+        // the same pid with another start time is a different process that reused the pid
+        return start.isEmpty() || Math.abs(start.get().toEpochMilli() - e.pidStart().toEpochMilli()) < 2000;
+    }
+
+    private interface Mutation {
+        void apply(List<Entry> entries);
+    }
+
+    private interface Locked<T> {
+        T call() throws IOException;
+    }
+
+    private void update(Mutation m) {
+        withLock(() -> {
+            List<Entry> entries = read();
+            int before = entries.size();
+            m.apply(entries);
+            if (entries.isEmpty()) {
+                if (before > 0 || Files.exists(file)) {
+                    Files.deleteIfExists(file);
+                }
+            } else {
+                AtomicFiles.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(entries));
+            }
+            return null;
+        });
+    }
+
+    private List<Entry> read() throws IOException {
+        if (!Files.exists(file)) {
+            return new ArrayList<>();
+        }
+        return new ArrayList<>(List.of(JSON.readValue(file.toFile(), Entry[].class)));
+    }
+
+    private <T> T withLock(Locked<T> body) {
+        try {
+            Files.createDirectories(file.getParent());
+            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock l = ch.lock()) {
+                return body.call();
+            }
+        } catch (IOException e) {
+            throw new CfsException(ExitCode.FAILED, "quiesce journal " + file + ": " + e.getMessage());
+        }
+    }
+}
