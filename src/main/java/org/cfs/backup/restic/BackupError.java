@@ -7,7 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record BackupError(JsonNode error, String during, String item) {
     public String describe() {
-        String msg = error != null && error.has("message") ? error.get("message").asText() : "unreadable";
+        String msg = "unreadable";
+        if (error != null && error.has("message")) {
+            msg = error.get("message").asText();
+        } else if (error != null && error.has("Err")) {
+            // restic 0.14 serialises Go's *PathError: {"Op":"open","Path":...,"Err":13}
+            msg = error.path("Op").asText("access") + ": errno " + error.get("Err").asText();
+        }
         return (item == null ? "" : item + ": ") + msg + (during == null ? "" : " (during " + during + ")");
     }
 }
