@@ -70,11 +70,14 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
         }
+        if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+            throw new ConfigException(file + ": the file is empty");
+        }
         RawConfig raw;
         try {
             raw = mapper.readValue(bytes, RawConfig.class);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(file + ": " + describe(e));
+            throw new ConfigException(file + ": " + describe(e, lineMap(bytes)));
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
         }
@@ -84,10 +87,14 @@ public final class ConfigLoader {
         return new Validator(file, lineMap(bytes)).validate(raw);
     }
 
-    private static String describe(JsonProcessingException e) {
+    private static String describe(JsonProcessingException e, Map<String, Integer> lines) {
         String where = "";
         JsonLocation loc = e.getLocation();
-        if (loc != null && loc.getLineNr() > 0) {
+        Integer keyLine = e instanceof JsonMappingException m ? lines.get(keyPath(m.getPath())) : null;
+        if (keyLine != null) {
+            // records are built from buffered tokens, so Jackson's own location can be a line late
+            where = "line " + keyLine + ": ";
+        } else if (loc != null && loc.getLineNr() > 0) {
             where = "line " + loc.getLineNr() + ": ";
         }
         if (e instanceof UnrecognizedPropertyException u) {
