@@ -33,7 +33,12 @@ public final class OperationLock implements AutoCloseable {
             Files.createDirectories(stateDir);
             FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
-            FileLock l = ch.tryLock();
+            FileLock l;
+            try {
+                l = ch.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                l = null; // held by this very JVM (the daemon running a job, or a test)
+            }
             if (l == null) {
                 String holder = Files.readString(file).strip();
                 ch.close();
