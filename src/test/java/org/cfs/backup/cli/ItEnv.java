@@ -121,7 +121,8 @@ public final class ItEnv implements AutoCloseable {
     /** Starts a long-running container that mounts the volume at /data. */
     public String container(String suffix, String volume) {
         String name = "cfs-it-" + id + "-" + suffix;
-        sh("docker", "run", "-d", "--name", name, "-v", volume + ":/data", IMAGE, "/bin/sleep", "3600");
+        // --init: PID 1 forwards SIGTERM, so docker stop does not wait out its timeout
+        sh("docker", "run", "-d", "--init", "--name", name, "-v", volume + ":/data", IMAGE, "/bin/sleep", "3600");
         containers.add(name);
         return name;
     }
