@@ -85,6 +85,19 @@ public final class Restic {
         return cmd;
     }
 
+    /**
+     * A command that takes restic's exclusive lock (forget, prune, check): from 0.16 it waits for
+     * a running backup's lock with {@code --retry-lock} instead of failing at once.
+     */
+    public List<String> exclusiveCommand(String subcommand, String... args) {
+        List<String> cmd = command(subcommand, args);
+        if (version().hasRetryLock()) {
+            cmd.add(cmd.indexOf(subcommand) + 1, "--retry-lock");
+            cmd.add(cmd.indexOf(subcommand) + 2, "5m");
+        }
+        return cmd;
+    }
+
     /** The environment restic gets: paths to secret files, and rclone's config password when set. */
     public Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
@@ -242,7 +255,7 @@ public final class Restic {
             return;
         }
         List<String> a = new ArrayList<>(ids);
-        runChecked("restic forget", spec(command("forget", a.toArray(String[]::new))).build());
+        runChecked("restic forget", spec(exclusiveCommand("forget", a.toArray(String[]::new))).build());
     }
 
     public ProcessRunner runner() {

@@ -266,17 +266,24 @@ class BackupIT {
 
     // ---- crash safety: kill -9, SIGINT, the lock, secrets ----
 
-    private Process childBackup(Path marker, Path argvLog) throws IOException {
+    /** cfs-backup in a child JVM with the stand-in restic, so that it can be killed or signalled. */
+    private Process childCli(Path marker, Path argvLog, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "org.cfs.backup.cli.Main", "-c", env.config.toString(),
-                "backup"));
+                "-cp", System.getProperty("java.class.path"), "org.cfs.backup.cli.Main", "-c", env.config.toString()));
+        cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(env.dir.resolve("child.log").toFile());
         Map<String, String> e = pb.environment();
         e.put("CFS_BACKUP_RESTIC", SCRIPTS.resolve("slow-restic.sh").toString());
-        e.put("CFS_IT_SLOW_MARKER", marker.toString());
+        if (marker != null) {
+            e.put("CFS_IT_SLOW_MARKER", marker.toString());
+        }
         e.put("CFS_IT_ARGV_LOG", argvLog.toString());
         return pb.start();
+    }
+
+    private Process childBackup(Path marker, Path argvLog) throws IOException {
+        return childCli(marker, argvLog, "backup");
     }
 
     private static void await(Path marker, Process child) throws InterruptedException {
@@ -350,14 +357,7 @@ class BackupIT {
         init();
         Path argv = env.dir.resolve("argv.log");
         // a child JVM, so that the stand-in restic inherits CFS_IT_ARGV_LOG and logs its real argv
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "org.cfs.backup.cli.Main", "-v", "-c",
-                env.config.toString(), "backup", "--json");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(env.dir.resolve("child.log").toFile());
-        pb.environment().put("CFS_BACKUP_RESTIC", SCRIPTS.resolve("slow-restic.sh").toString());
-        pb.environment().put("CFS_IT_ARGV_LOG", argv.toString());
-        Process p = pb.start();
+        Process p = childCli(null, argv, "-v", "backup", "--json");
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), Files.readString(env.dir.resolve("child.log")));
         String argvText = Files.readString(argv);

@@ -139,6 +139,15 @@ class ResticTest {
     }
 
     @Test
+    void exclusiveCommandsRetryTheLockOnlyWhereResticCan() {
+        FakeProcessRunner old = new FakeProcessRunner().on("version", 0, resource("restic/version-0.14.txt"), "");
+        assertFalse(new Restic(local(), old).exclusiveCommand("forget", "abc").contains("--retry-lock"));
+        FakeProcessRunner recent = new FakeProcessRunner().on("version", 0, "restic 0.16.4 compiled with go1.21", "");
+        List<String> cmd = new Restic(local(), recent).exclusiveCommand("forget", "abc");
+        assertEquals(List.of("forget", "--retry-lock", "5m", "abc"), cmd.subList(cmd.indexOf("forget"), cmd.size()));
+    }
+
+    @Test
     void dryRunWithoutSummaryIsNotAnError() {
         FakeProcessRunner fake = new FakeProcessRunner().on("backup", 0, "", "");
         Restic r = new Restic(local(), fake);
