@@ -113,24 +113,19 @@ public final class ChannelAlerts implements Alerts {
         Decision d = guarded("raise " + key, () -> store.update(entries -> {
             int i = indexOf(entries, key);
             AlertStore.Entry old = i < 0 ? null : entries.get(i);
-            List<String> targets;
-            Instant since;
-            if (old == null || old.severity() != severity) {
-                targets = noticeIds;
-                since = old == null ? now : old.since();
-            } else {
-                // same condition, same severity: only the channels that missed it last time
-                targets = old.undelivered().stream().filter(noticeIds::contains).toList();
-                since = old.since();
-            }
+            boolean changed = old == null || old.severity() != severity;
+            // same condition, same severity: only the channels that missed it last time
+            List<String> targets = changed ? noticeIds
+                    : old.undelivered().stream().filter(noticeIds::contains).toList();
+            Instant since = old == null ? now : old.since();
             AlertStore.Entry updated = new AlertStore.Entry(key, severity, title, message, since,
-                    targets.isEmpty() && old != null ? old.updated() : now, List.of());
+                    changed ? now : old.updated(), List.of());
             if (i < 0) {
                 entries.add(updated);
             } else {
                 entries.set(i, updated);
             }
-            if (old != null && old.severity() == severity && targets.isEmpty()) {
+            if (!changed && targets.isEmpty()) {
                 return null;
             }
             return new Decision(Notice.open(key, severity, title, message, host, now), targets);

@@ -55,6 +55,8 @@ class EmailChannelTest {
         // GreenMail's certificate is self-signed and not issued for 127.0.0.1
         trustTestServer.put("mail.smtps.ssl.trust", "*");
         trustTestServer.put("mail.smtps.ssl.checkserveridentity", "false");
+        trustTestServer.put("mail.smtp.ssl.trust", "*");
+        trustTestServer.put("mail.smtp.ssl.checkserveridentity", "false");
         return ChannelAlerts.fromConfig(List.of(new AlertConfig(null, null, null, email)), dir.resolve("state"),
                 "vps-1", Clock.fixed(Instant.parse("2026-11-22T03:00:00Z"), ZoneOffset.UTC), Backoff.none(),
                 trustTestServer);
@@ -101,6 +103,36 @@ class EmailChannelTest {
         assertEquals(1, got.length);
         assertEquals("[vps-1] WARNING: Drive quota warning", got[0].getSubject());
         assertEquals("cfs-backup@vps-1", got[0].getFrom()[0].toString(), "default sender");
+    }
+
+    @Test
+    void upgradesWithStartTlsWhenOfferedBeforeLoggingIn() throws Exception {
+        try (StartTlsSmtpServer server = new StartTlsSmtpServer()) {
+            ChannelAlerts a = alerts(new AlertConfig.EmailConfig("ops@example.org",
+                    "smtp://127.0.0.1:" + server.port(), null, USER, passwordFile(PASSWORD).toString()));
+            try (LogCapture log = new LogCapture()) {
+                a.raise("audit:socket", Alerts.Severity.CRITICAL, "Audit finding", "docker socket mounted");
+                assertTrue(log.lines().isEmpty(), log.all());
+            }
+            assertEquals(1, server.received().size());
+            StartTlsSmtpServer.Received r = server.received().get(0);
+            assertTrue(r.tlsAtAuth(), "logged in only after STARTTLS");
+            assertTrue(r.tlsAtData(), "message sent over TLS");
+            assertEquals(USER, r.user());
+            assertEquals(PASSWORD, r.password(), "the password file's content, without its newline");
+            assertTrue(r.data().contains("Subject: [vps-1] CRITICAL: Audit finding"), r.data());
+        }
+    }
+
+    @Test
+    void withoutUsernameNoLoginIsAttempted() throws Exception {
+        try (StartTlsSmtpServer server = new StartTlsSmtpServer()) {
+            alerts(new AlertConfig.EmailConfig("ops@example.org", "smtp://127.0.0.1:" + server.port(), null, null,
+                    null)).raise("k", Alerts.Severity.WARNING, "t", "m");
+            assertEquals(1, server.received().size());
+            assertEquals(null, server.received().get(0).user());
+            assertTrue(server.received().get(0).tlsAtData());
+        }
     }
 
     @Test
