@@ -2,6 +2,7 @@ package org.cfs.backup.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
@@ -18,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.sun.net.httpserver.HttpServer;
 import org.cfs.backup.alert.Alerts;
+import org.cfs.backup.config.ConfigException;
 import org.cfs.backup.process.Cancellation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,6 +77,14 @@ class ServicesAlertsTest {
         } finally {
             server.stop(0);
         }
+    }
+
+    @Test
+    void anEmailUsernameWithoutPasswordFileIsAConfigError() throws Exception {
+        Path cfg = config("alerts:\n  - email: {to: ops@example.org, smtp: \"smtp://127.0.0.1:25\", username: cfs}");
+        ConfigException e = assertThrows(ConfigException.class, () -> services(cfg).alerts());
+        assertTrue(e.getMessage().contains("alerts[0].email"), e.getMessage());
+        assertTrue(e.getMessage().contains("password-file"), e.getMessage());
     }
 
     @Test
