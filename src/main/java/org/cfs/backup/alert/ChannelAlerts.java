@@ -180,7 +180,7 @@ public final class ChannelAlerts implements Alerts {
     private void ping(String job, Channel.Ping kind, String body) {
         List<String> ids = channels.stream().filter(Channel::takesPings).map(Channel::id).toList();
         if (!ids.isEmpty()) {
-            deliver(ids, c -> () -> c.ping(job, kind, body), "ping " + kind.name().toLowerCase() + " of " + job);
+            deliver(ids, c -> () -> c.ping(job, kind, body), "ping " + kind.name().toLowerCase(java.util.Locale.ROOT) + " of " + job);
         }
     }
 

@@ -70,12 +70,15 @@ final class HttpDelivery {
     private synchronized HttpClient client() {
         if (client == null) {
             client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).version(HttpClient.Version.HTTP_1_1)
-                    .followRedirects(HttpClient.Redirect.NORMAL).build();
+                    .followRedirects(HttpClient.Redirect.NEVER).build();
         }
         return client;
     }
 
-    /** POSTs {@code body}; a non-2xx answer is a {@link DeliveryException}, retryable for 5xx, 408 and 429. */
+    /**
+     * POSTs {@code body}; a non-2xx answer is a {@link DeliveryException}, retryable for 5xx, 408 and
+     * 429. Redirects are not followed (a redirected POST turns into a GET): a 3xx says the URL is wrong.
+     */
     void post(Target target, URI uri, Map<String, String> headers, String body) throws DeliveryException {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
                 .header("User-Agent", "cfs-backup")
