@@ -5,18 +5,22 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.cfs.backup.state.AtomicFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The open conditions in {@code state-dir/alerts.json}, so that de-duplication survives restarts
@@ -25,6 +29,7 @@ import org.cfs.backup.state.AtomicFiles;
  * cannot hold two locks on one file).
  */
 public final class AlertStore {
+    private static final Logger LOG = LoggerFactory.getLogger(AlertStore.class);
     private static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
@@ -101,7 +106,17 @@ public final class AlertStore {
         if (!Files.exists(file) || Files.size(file) == 0) {
             return new ArrayList<>();
         }
-        Document d = JSON.readValue(file.toFile(), Document.class);
-        return d.alerts() == null ? new ArrayList<>() : new ArrayList<>(d.alerts());
+        Document d;
+        try {
+            d = JSON.readValue(file.toFile(), Document.class);
+        } catch (JsonProcessingException e) {
+            // a damaged file must not silence alerts for good: keep it for a human, start afresh
+            Path aside = file.resolveSibling(file.getFileName() + ".corrupt");
+            Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+            LOG.warn("alerts: {} was unreadable ({}); moved to {}, open alerts start afresh", file,
+                    e.getOriginalMessage(), aside);
+            return new ArrayList<>();
+        }
+        return d == null || d.alerts() == null ? new ArrayList<>() : new ArrayList<>(d.alerts());
     }
 }

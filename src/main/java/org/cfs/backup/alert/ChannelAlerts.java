@@ -110,26 +110,35 @@ public final class ChannelAlerts implements Alerts {
         }
         Instant now = clock.instant();
         List<String> noticeIds = noticeChannelIds();
-        Decision d = guarded("raise " + key, () -> store.update(entries -> {
-            int i = indexOf(entries, key);
-            AlertStore.Entry old = i < 0 ? null : entries.get(i);
-            boolean changed = old == null || old.severity() != severity;
-            // same condition, same severity: only the channels that missed it last time
-            List<String> targets = changed ? noticeIds
-                    : old.undelivered().stream().filter(noticeIds::contains).toList();
-            Instant since = old == null ? now : old.since();
-            AlertStore.Entry updated = new AlertStore.Entry(key, severity, title, message, since,
-                    changed ? now : old.updated(), List.of());
-            if (i < 0) {
-                entries.add(updated);
-            } else {
-                entries.set(i, updated);
-            }
-            if (!changed && targets.isEmpty()) {
-                return null;
-            }
-            return new Decision(Notice.open(key, severity, title, message, host, now), targets);
-        }));
+        Decision decided;
+        try {
+            decided = store.update(entries -> {
+                int i = indexOf(entries, key);
+                AlertStore.Entry old = i < 0 ? null : entries.get(i);
+                boolean changed = old == null || old.severity() != severity;
+                // same condition, same severity: only the channels that missed it last time
+                List<String> targets = changed ? noticeIds
+                        : old.undelivered().stream().filter(noticeIds::contains).toList();
+                Instant since = old == null ? now : old.since();
+                AlertStore.Entry updated = new AlertStore.Entry(key, severity, title, message, since,
+                        changed ? now : old.updated(), List.of());
+                if (i < 0) {
+                    entries.add(updated);
+                } else {
+                    entries.set(i, updated);
+                }
+                if (!changed && targets.isEmpty()) {
+                    return null;
+                }
+                return new Decision(Notice.open(key, severity, title, message, host, now), targets);
+            });
+        } catch (IOException | RuntimeException e) {
+            // without the state file nothing can be de-duplicated: a repeated alert beats a lost one
+            LOG.warn("alerts: raise {} could not use {}: {}; sending without de-duplication", key, store.file(),
+                    e.toString());
+            decided = new Decision(Notice.open(key, severity, title, message, host, now), noticeIds);
+        }
+        Decision d = decided;
         if (d == null || d.targets().isEmpty()) {
             return;
         }

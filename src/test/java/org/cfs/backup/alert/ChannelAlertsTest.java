@@ -136,6 +136,28 @@ class ChannelAlertsTest {
     }
 
     @Test
+    void healthchecksKeepsTheQueryAndIgnoresATrailingSlash() {
+        ChannelAlerts a = alerts(healthchecks(server.url("/ping/abc/?create=1")));
+        a.jobStarted("quota");
+        a.jobFinished("quota", true, "ok");
+        List<RecordingHttpServer.Request> got = server.requests();
+        assertEquals("/ping/abc/start", got.get(0).path());
+        assertEquals("create=1", got.get(0).query());
+        assertEquals("/ping/abc", got.get(1).path());
+        assertEquals("create=1", got.get(1).query());
+    }
+
+    @Test
+    void aRedirectIsAFailureNotAGet() {
+        server.answer(302);
+        try (LogCapture log = new LogCapture()) {
+            alerts(webhook(server.url("/hook"))).raise("k", Alerts.Severity.WARNING, "t", "m");
+            assertEquals(1, server.requests().size());
+            assertTrue(log.all().contains("HTTP 302"), log.all());
+        }
+    }
+
+    @Test
     void deDuplicatesBySeverityAndClearsOnce() {
         ChannelAlerts a = alerts(webhook(server.url("/hook")));
         a.raise("quota-level", Alerts.Severity.WARNING, "Quota", "12 GiB free");
@@ -301,13 +323,31 @@ class ChannelAlertsTest {
     }
 
     @Test
-    void aBrokenStateFileIsLoggedNotThrown() throws Exception {
+    void aDamagedStateFileIsMovedAsideAndAlertingGoesOn() throws Exception {
         Files.writeString(state.resolve("alerts.json"), "{not json");
         ChannelAlerts a = alerts(webhook(server.url("/hook")));
         try (LogCapture log = new LogCapture()) {
             a.raise("k", Alerts.Severity.WARNING, "t", "m");
-            assertTrue(a.open().isEmpty());
-            assertTrue(log.all().contains("alerts.json"), log.all());
+            assertTrue(log.all().contains("unreadable"), log.all());
         }
+        assertEquals(1, server.requests().size());
+        assertEquals(1, a.open().size());
+        assertEquals("{not json", Files.readString(state.resolve("alerts.json.corrupt")));
+    }
+
+    @Test
+    void anUnusableStateDirStillSendsAndNeverThrows() throws Exception {
+        Path notADir = state.resolve("file");
+        Files.writeString(notADir, "x");
+        ChannelAlerts a = ChannelAlerts.fromConfig(List.of(webhook(server.url("/hook"))), notADir, "vps-1",
+                Clock.systemUTC(), Backoff.none(), null);
+        try (LogCapture log = new LogCapture()) {
+            a.raise("k", Alerts.Severity.WARNING, "t", "m");
+            a.raise("k", Alerts.Severity.WARNING, "t", "m");
+            a.clear("k", "ok");
+            assertTrue(a.open().isEmpty());
+            assertTrue(log.all().contains("sending without de-duplication"), log.all());
+        }
+        assertEquals(2, server.requests().size(), "no de-duplication without state, but no alert lost");
     }
 }

@@ -7,9 +7,9 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import org.slf4j.LoggerFactory;
 
-/** Collects what {@link ChannelAlerts} logs, to assert on retries and on secrets kept out. */
+/** Collects what the alert package logs, to assert on retries and on secrets kept out. */
 final class LogCapture implements AutoCloseable {
-    private final Logger logger = (Logger) LoggerFactory.getLogger(ChannelAlerts.class);
+    private final Logger logger = (Logger) LoggerFactory.getLogger("org.cfs.backup.alert");
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
     LogCapture() {
