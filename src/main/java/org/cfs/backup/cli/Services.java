@@ -6,6 +6,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
+import org.cfs.backup.alert.Alerts;
+import org.cfs.backup.alert.ChannelAlerts;
 import org.cfs.backup.config.Config;
 import org.cfs.backup.config.ConfigLoader;
 import org.cfs.backup.docker.Docker;
@@ -33,6 +35,7 @@ public final class Services {
     private Config config;
     private Restic restic;
     private Docker docker;
+    private Alerts alerts;
 
     public Services(Path configOption, Map<String, String> env, Cancellation cancellation, PrintWriter err) {
         this.configOption = configOption;
@@ -106,6 +109,19 @@ public final class Services {
 
     public AuditLog auditLog() {
         return new AuditLog(config().logDir());
+    }
+
+    /**
+     * The alert channels of {@code alerts:}, de-duplicated through {@code state-dir/alerts.json};
+     * with no channel configured it still tracks open alerts (for {@code status}).
+     */
+    public Alerts alerts() {
+        if (alerts == null) {
+            Config c = config();
+            alerts = ChannelAlerts.fromConfig(c.alerts() == null ? List.of() : c.alerts(), c.stateDir(), c.host(),
+                    cancellation);
+        }
+        return alerts;
     }
 
     public OperationLock lock(String command) {

@@ -436,6 +436,10 @@ public final class ConfigLoader {
                     if (a.email().passwordFile() != null) {
                         readableFile(k + ".email.password-file", a.email().passwordFile());
                     }
+                    // SMTP AUTH needs both; one without the other would silently send without logging in
+                    if ((a.email().username() == null) != (a.email().passwordFile() == null)) {
+                        throw error(k + ".email", "username and password-file go together (SMTP AUTH)");
+                    }
                 }
             }
             return List.copyOf(list);
