@@ -93,7 +93,8 @@ public final class ContainerRules {
             out.add(Finding.of("added-capabilities", Severity.WARNING, c.name(),
                     who + " has added capabilities " + String.join(", ", c.capAdd())));
         }
-        for (String opt : c.securityOpt()) {
+        // the engine adds label=disable to privileged containers itself: only report options of unprivileged ones
+        for (String opt : c.privileged() ? List.<String>of() : c.securityOpt()) {
             String o = opt.toLowerCase(Locale.ROOT);
             if (o.matches("(seccomp|apparmor|systempaths)[=:]unconfined|label[=:]disable")) {
                 out.add(Finding.of("privileged-container", Severity.CRITICAL, c.name() + ":" + opt,

@@ -73,7 +73,7 @@ public final class SecretFilesRule {
             return null;
         }
         return Finding.of("secret-file-permissions", Severity.CRITICAL, file.toString(),
-                label + " is " + String.join("; ", problems) + " (fix: chown root:root " + file + " && chmod 600 " + file + ")");
+                label + ": " + String.join("; ", problems) + " (fix: chown root:root " + file + " && chmod 600 " + file + ")");
     }
 
     static String mode(Set<PosixFilePermission> perms) {
