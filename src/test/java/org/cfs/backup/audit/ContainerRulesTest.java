@@ -131,6 +131,14 @@ class ContainerRulesTest {
     }
 
     @Test
+    void unconfinedSecurityOptionsOfUnprivilegedContainersAreCritical() {
+        ContainerInspector.Info c = new ContainerInspector.Info("id", "web", "running", false, "", "bridge", "private",
+                "", "", List.of(), List.of("seccomp=unconfined", "no-new-privileges"), List.of(), List.of("PATH=/bin"));
+        List<Finding> f = new ContainerRules(List.of("/opt/cfs-infra"), secrets()).check(c);
+        assertEquals(Set.of("privileged-container|critical|web:seccomp=unconfined"), keys(f));
+    }
+
+    @Test
     void pathContainment() {
         assertTrue(ContainerRules.under("/opt/cfs-infra/data", "/opt/cfs-infra"));
         assertTrue(ContainerRules.under("/opt/cfs-infra", "/opt/cfs-infra"));
