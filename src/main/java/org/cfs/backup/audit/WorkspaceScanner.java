@@ -82,6 +82,11 @@ public final class WorkspaceScanner {
         byte[] bytes;
         try {
             if (kind == null) {
+                String name = String.valueOf(file.getFileName());
+                if (name.lastIndexOf('.') > 0) {
+                    // an unknown extension (images, archives, data): never a script, not even opened
+                    return List.of();
+                }
                 // only a shebang can make an extension-less file a script: read its start, not the whole file
                 String first = firstLine(file);
                 kind = ScriptKind.of(String.valueOf(file.getFileName()), first);
