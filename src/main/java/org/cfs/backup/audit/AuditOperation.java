@@ -11,6 +11,7 @@ import java.util.Map;
 
 import org.cfs.backup.CfsException;
 import org.cfs.backup.config.Config;
+import org.cfs.backup.process.CancelledException;
 import org.cfs.backup.state.AuditLog;
 import org.cfs.backup.state.RunHistory;
 import org.cfs.backup.state.RunRecord;
@@ -53,6 +54,8 @@ public final class AuditOperation {
             for (ContainerInspector.Info c : all) {
                 findings.addAll(rules.check(c));
             }
+        } catch (CancelledException e) {
+            throw e;
         } catch (CfsException e) {
             findings.add(Finding.of("audit-incomplete", Severity.WARNING, "docker",
                     "containers were not checked: " + e.getMessage()));

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.cfs.backup.CfsException;
 import org.cfs.backup.ExitCode;
+import org.cfs.backup.process.CancelledException;
 import org.cfs.backup.process.ProcessResult;
 import org.cfs.backup.process.ProcessRunner;
 import org.cfs.backup.process.ProcessSpec;
@@ -51,6 +52,9 @@ public final class ContainerInspector {
     /** @throws CfsException when the engine cannot be asked (the audit reports it as incomplete) */
     public List<Info> containers() {
         ProcessResult ps = runner.run(ProcessSpec.of(docker, "ps", "-aq", "--no-trunc").timeout(TIMEOUT).build());
+        if (ps.cancelled()) {
+            throw new CancelledException();
+        }
         if (!ps.ok()) {
             throw new CfsException(ExitCode.FAILED, "docker ps failed: " + firstLine(ps.stderrTail(), ps.exitCode()));
         }
@@ -64,6 +68,9 @@ public final class ContainerInspector {
             return List.of();
         }
         ProcessResult in = runner.run(ProcessSpec.of(cmd).timeout(TIMEOUT).build());
+        if (in.cancelled()) {
+            throw new CancelledException();
+        }
         // a container removed between ps and inspect makes inspect exit 1 but still print the others
         if (!in.ok() && !in.stdout().strip().startsWith("[")) {
             throw new CfsException(ExitCode.FAILED, "docker inspect failed: " + firstLine(in.stderrTail(), in.exitCode()));
