@@ -1,0 +1,106 @@
+package org.cfs.backup.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.cfs.backup.alert.Alerts;
+import org.cfs.backup.config.AuditConfig;
+import org.junit.jupiter.api.Test;
+
+/** Allowed exceptions, the report's status and exit code, and the alerts the daemon gets. */
+class AllowListAndReportTest {
+    private static final Finding PRIV = Finding.of("privileged-container", Severity.CRITICAL, "portainer", "runs privileged");
+    private static final Finding ENV = Finding.of("container-secret-env", Severity.CRITICAL, "mariadb:MARIADB_ROOT_PASSWORD", "x");
+    private static final Finding SCRIPT = Finding.atLine("setcap", Severity.CRITICAL, "/ws/a.sh", 7, "x");
+    private static final Finding HOME = Finding.of("home-ownership", Severity.WARNING, "/opt/h/kasm-profile-persistent", "x");
+
+    @Test
+    void allowMatchesRuleAndSubjectExactlyByPrefixOrGlob() {
+        AllowList allow = new AllowList(List.of(
+                new AuditConfig.Allow("privileged-container", "portainer", "management UI, LAN only"),
+                new AuditConfig.Allow("container-secret-env", "mariadb", "the image needs its root password"),
+                new AuditConfig.Allow("*", "/ws/*.sh:*", "vendored installer")));
+        List<Finding> out = allow.apply(List.of(PRIV, ENV, SCRIPT, HOME));
+        assertTrue(out.get(0).allowed());
+        assertEquals("management UI, LAN only", out.get(0).reason());
+        assertTrue(out.get(1).allowed());
+        assertTrue(out.get(2).allowed());
+        assertFalse(out.get(3).allowed());
+
+        AllowList wrongRule = new AllowList(List.of(new AuditConfig.Allow("docker-socket", "portainer", "r")));
+        assertFalse(wrongRule.apply(List.of(PRIV)).get(0).allowed());
+        AllowList otherSubject = new AllowList(List.of(new AuditConfig.Allow("privileged-container", "portain", "r")));
+        assertFalse(otherSubject.apply(List.of(PRIV)).get(0).allowed());
+    }
+
+    @Test
+    void exitCodesFollowTheContract() {
+        assertEquals(0, AuditReport.of(List.of(), 0).exitCode());
+        assertEquals("ok", AuditReport.of(List.of(), 0).status());
+        assertEquals(3, AuditReport.of(List.of(HOME), 0).exitCode());
+        assertEquals("warning", AuditReport.of(List.of(HOME), 0).status());
+        assertEquals(1, AuditReport.of(List.of(HOME, PRIV), 0).exitCode());
+        AuditReport allowedOnly = AuditReport.of(List.of(PRIV.allow("known")), 0);
+        assertEquals(0, allowedOnly.exitCode());
+        assertEquals(1, allowedOnly.allowed());
+        assertEquals(1, allowedOnly.findings().size(), "allowed findings are listed, not hidden");
+    }
+
+    /** An in-memory alert sink: what is open, and every raise/clear call. */
+    static final class Recorder implements Alerts {
+        final Map<String, OpenAlert> open = new LinkedHashMap<>();
+        final List<String> calls = new ArrayList<>();
+
+        @Override
+        public void raise(String key, Severity severity, String title, String message) {
+            calls.add("raise " + key + " " + severity);
+            open.put(key, new OpenAlert(key, severity, title, message, Instant.EPOCH));
+        }
+
+        @Override
+        public void clear(String key, String message) {
+            calls.add("clear " + key);
+            open.remove(key);
+        }
+
+        @Override
+        public void jobStarted(String job) {
+        }
+
+        @Override
+        public void jobFinished(String job, boolean ok, String summary) {
+        }
+
+        @Override
+        public List<OpenAlert> open() {
+            return new ArrayList<>(open.values());
+        }
+    }
+
+    @Test
+    void alertsOpenOnNewFindingsAndClearWhenTheyAreGone() {
+        Recorder r = new Recorder();
+        r.open.put("quota-level", new Alerts.OpenAlert("quota-level", Alerts.Severity.WARNING, "q", "q", Instant.EPOCH));
+        AuditAlerts.publish(r, AuditReport.of(List.of(PRIV, HOME, ENV.allow("known")), 0));
+        assertEquals(List.of("raise audit:privileged-container:portainer CRITICAL",
+                "raise audit:home-ownership:/opt/h/kasm-profile-persistent WARNING"), r.calls);
+
+        r.calls.clear();
+        Finding dockerDown = Finding.of("audit-incomplete", Severity.WARNING, "docker", "containers were not checked");
+        AuditAlerts.publish(r, AuditReport.of(List.of(HOME, dockerDown), 0));
+        assertFalse(r.calls.contains("clear audit:privileged-container:portainer"), "an incomplete audit clears nothing");
+
+        r.calls.clear();
+        AuditAlerts.publish(r, AuditReport.of(List.of(HOME), 0));
+        assertTrue(r.calls.contains("clear audit:privileged-container:portainer"), r.calls.toString());
+        assertTrue(r.calls.contains("clear audit:audit-incomplete:docker"), r.calls.toString());
+        assertTrue(r.open.containsKey("quota-level"), "other conditions are left alone");
+    }
+}
