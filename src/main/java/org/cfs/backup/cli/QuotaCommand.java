@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code quota [--json]}: free space on the remote, its level and the days until full. */
-@Command(name = "quota", description = "Free space on the remote (rclone about), level and forecast. Exit 0 ok, 3 warning, 1 critical or unknown.")
+@Command(name = "quota", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "Free space on the remote (rclone about), level and forecast. Exit 0 ok, 3 warning, 1 critical or unknown.")
 final class QuotaCommand extends BaseCommand {
     @Option(names = "--json", description = "Print one JSON document on stdout.")
     boolean json;

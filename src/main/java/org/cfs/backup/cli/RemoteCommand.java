@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code remote setup|verify}: the Google Drive remote with the operator's own OAuth client. */
-@Command(name = "remote", description = "Set up and verify the Google Drive remote.",
+@Command(name = "remote", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "Set up and verify the Google Drive remote.",
         subcommands = {RemoteCommand.Setup.class, RemoteCommand.Verify.class})
 final class RemoteCommand extends BaseCommand {
     @Override
@@ -28,7 +28,7 @@ final class RemoteCommand extends BaseCommand {
     }
 
     /** {@code remote setup}: writes the Drive remote through rclone, or prints the authorize line. */
-    @Command(name = "setup", description = "Write the Drive remote (rclone.remote) with your own OAuth client, through rclone."
+    @Command(name = "setup", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "Write the Drive remote (rclone.remote) with your own OAuth client, through rclone."
             + " With no options on a terminal, asks for each value.")
     static final class Setup extends BaseCommand {
         @Option(names = "--client-id", paramLabel = "ID", description = "OAuth client ID (....apps.googleusercontent.com).")
@@ -144,7 +144,7 @@ final class RemoteCommand extends BaseCommand {
     }
 
     /** {@code remote verify [--json]}: the checks the host documents ask for. */
-    @Command(name = "verify", description = "Check the Drive remote: about answers with no 403, own client ID, token, scope, trash.")
+    @Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "Check the Drive remote: about answers with no 403, own client ID, token, scope, trash.")
     static final class Verify extends BaseCommand {
         @Option(names = "--json", description = "Print one JSON document on stdout.")
         boolean json;
