@@ -34,7 +34,10 @@ final class DriveRuns {
             try {
                 free = s.rclone().about(remote).free();
             } catch (RcloneException e) {
-                err.println("cfs-backup: free space of " + remote + ": unknown: " + e.reason() + " -> " + e.error().advice());
+                // a backend without `about` is normal: only real failures are worth a line
+                if (e.error() != DriveError.ABOUT_NOT_SUPPORTED) {
+                    err.println("cfs-backup: free space of " + remote + ": unknown: " + e.reason() + " -> " + e.error().advice());
+                }
             }
             UploadEstimate est = new UploadEstimator(s.restic(), s.clock())
                     .estimate(selected, c.host(), s.history().all(), s.repositoryOnDrive(), free);
