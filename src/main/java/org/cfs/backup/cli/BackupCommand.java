@@ -38,10 +38,14 @@ final class BackupCommand extends BaseCommand {
         ProgressListener progress = !json && System.console() != null ? new TerminalProgress(err()) : ProgressListener.NONE;
         BackupReport report;
         try (OperationLock lock = s.lock(dryRun ? "backup --dry-run" : "backup")) {
+            if (!dryRun) {
+                DriveRuns.beforeBackup(s, selected, err()); // issue 5: warn only, never fails the backup
+            }
             BackupOperation op = new BackupOperation(c, s.restic(), s.docker(), s.journal(), s.runner(),
                     s.cancellation(), s.history(), s.auditLog(), line -> err().println("cfs-backup: " + line), progress);
             report = op.run(selected, dryRun);
         }
+        DriveRuns.afterBackup(s, report, err()); // issue 5: Drive 403s get their reason and advice
         if (json) {
             JsonOutput.print(out(), report);
         } else {

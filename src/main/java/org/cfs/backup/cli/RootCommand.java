@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 @Command(name = "cfs-backup", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Backs up Docker volumes, folders and database dumps with restic, proves restores, watches the remote.",
         subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, DemoCommand.class,
-                AuditCommand.class})
+                AuditCommand.class, RemoteCommand.class, QuotaCommand.class})
 public final class RootCommand implements Runnable {
     private final Map<String, String> env;
     private final Cancellation cancellation;

@@ -14,6 +14,7 @@ import org.cfs.backup.docker.Docker;
 import org.cfs.backup.process.Cancellation;
 import org.cfs.backup.process.ProcessRunner;
 import org.cfs.backup.process.ZtProcessRunner;
+import org.cfs.backup.rclone.Rclone;
 import org.cfs.backup.restic.Restic;
 import org.cfs.backup.restic.ResticSettings;
 import org.cfs.backup.state.AuditLog;
@@ -87,9 +88,55 @@ public final class Services {
                     Path.of(c.repository().passwordFile()), c.cacheDir(),
                     c.rclone().config() == null ? null : Path.of(c.rclone().config()),
                     c.rclone().configPasswordFile() == null ? null : Path.of(c.rclone().configPasswordFile()),
-                    List.of()), runner);
+                    driveRcloneArgs()), runner);
         }
         return restic;
+    }
+
+    // ---- Google Drive remote (issue 5) ----
+
+    private Rclone rclone;
+    private Boolean onDrive;
+
+    public Rclone rclone() {
+        if (rclone == null) {
+            Config c = config();
+            rclone = new Rclone(binary("rclone"), c.rclone().config() == null ? null : Path.of(c.rclone().config()),
+                    c.rclone().configPasswordFile() == null ? null : Path.of(c.rclone().configPasswordFile()), runner);
+        }
+        return rclone;
+    }
+
+    /** The remote of an {@code rclone:REMOTE:path} repository URL, or null for other repositories. */
+    public static String repositoryRemote(String url) {
+        if (url == null || !url.startsWith("rclone:")) {
+            return null;
+        }
+        String rest = url.substring("rclone:".length());
+        int colon = rest.indexOf(':');
+        return colon <= 0 ? null : rest.substring(0, colon);
+    }
+
+    /** True when the repository is on an rclone remote of type drive (read once, cheaply). */
+    public boolean repositoryOnDrive() {
+        if (onDrive == null) {
+            String remote = repositoryRemote(config().repository().url());
+            boolean drive = false;
+            if (remote != null) {
+                try {
+                    drive = "drive".equals(rclone().remoteType(remote));
+                } catch (RuntimeException e) {
+                    // restic reports an unreadable config better, at its first use
+                }
+            }
+            onDrive = drive;
+        }
+        return onDrive;
+    }
+
+    /** Drive: fail fast at the 750 GB/day cap instead of retrying for hours. */
+    private List<String> driveRcloneArgs() {
+        return repositoryOnDrive() ? List.of("--drive-stop-on-upload-limit") : List.of();
     }
 
     public Docker docker() {
