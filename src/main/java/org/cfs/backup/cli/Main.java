@@ -39,6 +39,7 @@ public final class Main {
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        addHelpOptions(cl);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex, err, root.verbose()));
         cl.setParameterExceptionHandler((ex, args1) -> {
             err.println("cfs-backup: " + ex.getMessage());
@@ -52,6 +53,16 @@ public final class Main {
             root.close();
             out.flush();
             err.flush();
+        }
+    }
+
+    /** Every command answers --help (and --version), not only the top level. */
+    private static void addHelpOptions(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (!sub.getCommandSpec().mixinStandardHelpOptions()) {
+                sub.getCommandSpec().mixinStandardHelpOptions(true);
+            }
+            addHelpOptions(sub);
         }
     }
 
