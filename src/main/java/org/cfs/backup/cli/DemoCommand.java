@@ -12,7 +12,6 @@ import java.util.HexFormat;
 
 import org.cfs.backup.CfsException;
 import org.cfs.backup.ExitCode;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,12 +37,11 @@ final class DemoCommand extends BaseCommand {
         for (String[] step : steps) {
             out.println("== cfs-backup " + String.join(" ", step));
             out.flush();
-            CommandLine sub = spec.root().commandLine();
             String[] args = new String[step.length + 2];
             args[0] = "-c";
             args[1] = config.toString();
             System.arraycopy(step, 0, args, 2, step.length);
-            if (sub.getSubcommands().get(step[0]) == null) {
+            if (!RootCommand.commandNames().contains(step[0])) {
                 out.println("(" + step[0] + " is not available in this build)");
                 continue;
             }

@@ -1,6 +1,7 @@
 package org.cfs.backup.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
 
 import org.cfs.backup.CfsException;
@@ -36,6 +37,7 @@ public final class Main {
                           String... args) {
         RootCommand root = new RootCommand(env, cancellation);
         CommandLine cl = new CommandLine(root);
+        registerCommands(cl, args);
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -54,6 +56,31 @@ public final class Main {
             out.flush();
             err.flush();
         }
+    }
+
+    /** Registers only the command named on the command line, or all when none (or an unknown one) is. */
+    private static void registerCommands(CommandLine cl, String[] args) {
+        String wanted = commandWord(args);
+        List<String> names = RootCommand.commandNames();
+        boolean one = wanted != null && names.contains(wanted);
+        for (int i = 0; i < names.size(); i++) {
+            if (!one || names.get(i).equals(wanted)) {
+                cl.addSubcommand(names.get(i), RootCommand.COMMANDS.get(i));
+            }
+        }
+    }
+
+    /** The first word that is not a global option (or the value of -c/--config). */
+    static String commandWord(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("-c") || a.equals("--config")) {
+                i++;
+            } else if (!a.startsWith("-")) {
+                return a;
+            }
+        }
+        return null;
     }
 
     /** Every command answers --help (and --version), not only the top level. */

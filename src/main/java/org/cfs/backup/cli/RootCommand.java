@@ -1,6 +1,7 @@
 package org.cfs.backup.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import ch.qos.logback.classic.Level;
@@ -11,10 +12,20 @@ import picocli.CommandLine.Option;
 
 /** {@code cfs-backup [-c FILE] [-v] COMMAND}: the global options and the list of commands. */
 @Command(name = "cfs-backup", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Backs up Docker volumes, folders and database dumps with restic, proves restores, watches the remote.",
-        subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, DemoCommand.class,
-                AuditCommand.class, RemoteCommand.class, QuotaCommand.class})
+        description = "Backs up Docker volumes, folders and database dumps with restic, proves restores, watches the remote.")
 public final class RootCommand implements Runnable {
+    /**
+     * Every command, in help order. Registered with picocli by {@link Main} (only the one being
+     * run, when it can tell): building all of them costs a short command a good part of its start-up.
+     */
+    static final List<Class<?>> COMMANDS = List.of(InitCommand.class, BackupCommand.class, SnapshotsCommand.class,
+            DemoCommand.class, AuditCommand.class, RemoteCommand.class, QuotaCommand.class);
+
+    /** The command names, for callers that ask whether a command exists in this build. */
+    static List<String> commandNames() {
+        return COMMANDS.stream().map(c -> c.getAnnotation(Command.class).name()).toList();
+    }
+
     private final Map<String, String> env;
     private final Cancellation cancellation;
     private Services services;
