@@ -21,10 +21,14 @@ public interface Channel {
     List<String> secrets();
 
     /** Whether {@link #notify(Notice)} does anything; channels that do not are not retried. */
-    boolean takesNotices();
+    default boolean takesNotices() {
+        return true;
+    }
 
     /** Whether {@link #ping} does anything. */
-    boolean takesPings();
+    default boolean takesPings() {
+        return false;
+    }
 
     void notify(Notice notice) throws DeliveryException;
 

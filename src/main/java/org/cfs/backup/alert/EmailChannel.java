@@ -113,16 +113,6 @@ final class EmailChannel implements Channel {
     }
 
     @Override
-    public boolean takesNotices() {
-        return true;
-    }
-
-    @Override
-    public boolean takesPings() {
-        return false;
-    }
-
-    @Override
     public void notify(Notice notice) throws DeliveryException {
         Session session = Session.getInstance(properties());
         try {

@@ -56,16 +56,6 @@ final class NtfyChannel implements Channel {
     }
 
     @Override
-    public boolean takesNotices() {
-        return true;
-    }
-
-    @Override
-    public boolean takesPings() {
-        return false;
-    }
-
-    @Override
     public void notify(Notice notice) throws DeliveryException {
         http.post(target, target.uri(), Map.of(
                 "Title", headerSafe(notice.subject()),

@@ -40,16 +40,6 @@ final class WebhookChannel implements Channel {
     }
 
     @Override
-    public boolean takesNotices() {
-        return true;
-    }
-
-    @Override
-    public boolean takesPings() {
-        return false;
-    }
-
-    @Override
     public void notify(Notice notice) throws DeliveryException {
         String body;
         try {
