@@ -23,7 +23,8 @@ public record Config(
         List<AlertConfig> alerts,
         AuditConfig audit,
         Path metricsFile,
-        String staleAfter) {
+        String staleAfter,
+        int checkSubsets) {
 
     public Optional<SourceConfig> source(String name) {
         return sources.stream().filter(s -> s.name().equals(name)).findFirst();

@@ -219,8 +219,12 @@ public final class ConfigLoader {
             if (!DURATION.matcher(staleAfter).matches()) {
                 throw error("stale-after", "'" + staleAfter + "' is not a duration like 26h, 90m or 2d");
             }
+            int checkSubsets = raw.checkSubsets() == null ? 12 : raw.checkSubsets();
+            if (checkSubsets < 1 || checkSubsets > 10000) {
+                throw error("check-subsets", checkSubsets + " must be between 1 and 10000 (the daemon's check reads 1/N of the data per run)");
+            }
             return new Config(file, host, repo, rclone, stateDir, logDir, cacheDir, sources, retention, schedule,
-                    quota, alerts, audit, metrics, staleAfter);
+                    quota, alerts, audit, metrics, staleAfter, checkSubsets);
         }
 
         private static String localHostName() {
@@ -491,6 +495,7 @@ public final class ConfigLoader {
             List<AlertConfig> alerts,
             AuditConfig audit,
             String metricsFile,
-            String staleAfter) {
+            String staleAfter,
+            Integer checkSubsets) {
     }
 }
