@@ -271,6 +271,16 @@ public final class Restic {
         runChecked("restic unlock", spec(command("unlock")).build());
     }
 
+    /**
+     * {@code restic unlock} that runs even after a cancel, with a time limit: the daemon's last
+     * clean-up after an interrupted job, for a restic that was sent SIGINT before it could register
+     * the lock it had just written.
+     */
+    public void unlockAfterCancel() {
+        runChecked("restic unlock", spec(command("unlock")).survivesCancel()
+                .timeout(java.time.Duration.ofSeconds(20)).build());
+    }
+
     /** {@code restic stats --json --mode restore-size ID}: the size a restore of this snapshot would write. */
     public long restoreSize(String snapshotId) {
         ProcessResult r = runChecked("restic stats", spec(command("stats", "--json", "--mode", "restore-size",

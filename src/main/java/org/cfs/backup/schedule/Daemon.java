@@ -84,6 +84,7 @@ public final class Daemon {
     private final Map<String, Instant> newestSnapshots = new ConcurrentHashMap<>();
     private final CheckRotation rotation;
     private volatile Scheduler scheduler;
+    private volatile boolean repositoryJobInterrupted;
 
     public Daemon(Context ctx) {
         this.ctx = ctx;
@@ -164,6 +165,9 @@ public final class Daemon {
             } finally {
                 shutdown();
             }
+            if (repositoryJobInterrupted) {
+                clearStaleLocks();
+            }
             ctx.auditLog().record("daemon", "stopped", null);
             LOG.info("daemon stopped");
             return ExitCode.OK;
@@ -195,6 +199,20 @@ public final class Daemon {
             s.shutdown(true);
         } catch (SchedulerException e) {
             LOG.warn("scheduler shutdown: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * A restic that gets SIGINT right after it started (a clean-up step that runs after the cancel)
+     * can exit between writing its lock and registering it for removal; restic 0.14's forget, prune
+     * and check then refuse to run. {@code restic unlock} removes only locks of dead processes.
+     */
+    private void clearStaleLocks() {
+        try {
+            ctx.restic().unlockAfterCancel();
+            LOG.info("stale restic locks of interrupted runs removed");
+        } catch (CfsException e) {
+            LOG.warn("restic unlock after the interrupted job: {}", e.getMessage());
         }
     }
 
@@ -257,6 +275,9 @@ public final class Daemon {
         double seconds = Math.round((System.nanoTime() - t0) / 1e6) / 1000.0;
         Instant end = ctx.clock().instant();
         String outcome = Outcome.of(code, ctx.cancellation().isCancelled());
+        if (outcome.equals("interrupted") && REPOSITORY_JOBS.contains(job)) {
+            repositoryJobInterrupted = true;
+        }
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("trigger", trigger);
         figures.put("exit_code", code);
