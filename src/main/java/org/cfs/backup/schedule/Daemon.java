@@ -57,8 +57,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The daemon: Quartz (in-memory job store) fires one job per {@code schedule:} entry; each job runs
- * the same CLI command in-process. Jobs that touch the repository run one at a time through a fair
- * lock (queued, never skipped); missed runs are made up at start; a cancel (SIGTERM) reaches the
+ * the same CLI command in-process. Jobs run one at a time through a fair lock (queued, never
+ * skipped); missed runs are made up at start; a cancel (SIGTERM) reaches the
  * running restic as SIGINT through the shared {@link Cancellation}, the run is recorded as
  * interrupted and the scheduler shuts down once the running jobs have returned.
  */
@@ -67,7 +67,7 @@ public final class Daemon {
 
     /** Every job the daemon knows, in the order of {@code schedule:}. */
     public static final List<String> JOBS = List.of("backup", "prune", "check", "drill", "quota", "audit");
-    /** Jobs that take restic's lock on the repository: never two at once. */
+    /** Jobs that take restic's lock on the repository (after one is interrupted, stale locks are cleared). */
     static final Set<String> REPOSITORY_JOBS = Set.of("backup", "prune", "check", "drill");
     static final String TRIGGER_KEY = "trigger";
 
@@ -78,8 +78,14 @@ public final class Daemon {
     }
 
     private final Context ctx;
-    // fair: queued repository jobs run in the order they fired
-    private final ReentrantLock repositoryLock = new ReentrantLock(true);
+    /*
+     * One job at a time, fair (in the order they fired). The repository jobs must not overlap
+     * (restic 0.14's prune and check fail on any other lock); quota and audit queue too, because
+     * all jobs run in this one JVM: two in-process commands taking the state dir's operation lock
+     * would collide in FileChannel.tryLock (OverlappingFileLockException), and closing either
+     * channel would drop the other's POSIX lock.
+     */
+    private final ReentrantLock jobLock = new ReentrantLock(true);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Map<String, Instant> newestSnapshots = new ConcurrentHashMap<>();
     private final CheckRotation rotation;
@@ -181,7 +187,7 @@ public final class Daemon {
         p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
         p.setProperty("org.quartz.scheduler.makeSchedulerThreadDaemon", "true");
         p.setProperty("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
-        // one thread per job: a job queued on the repository lock never keeps another job from its turn
+        // one thread per job: every job can wait in the queue of the job lock at the same time
         p.setProperty("org.quartz.threadPool.threadCount", String.valueOf(JOBS.size()));
         p.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");
         p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
@@ -227,13 +233,10 @@ public final class Daemon {
             LOG.info("job {}: not started, the daemon is stopping", job);
             return;
         }
-        boolean repository = REPOSITORY_JOBS.contains(job);
-        if (repository) {
-            if (repositoryLock.isLocked()) {
-                LOG.info("job {}: queued behind another repository job", job);
-            }
-            repositoryLock.lock();
+        if (jobLock.isLocked()) {
+            LOG.info("job {}: queued behind the running job", job);
         }
+        jobLock.lock();
         try {
             if (ctx.cancellation().isCancelled()) {
                 LOG.info("job {}: not started, the daemon is stopping", job);
@@ -241,9 +244,7 @@ public final class Daemon {
             }
             execute(job, trigger);
         } finally {
-            if (repository) {
-                repositoryLock.unlock();
-            }
+            jobLock.unlock();
         }
     }
 
@@ -265,13 +266,7 @@ public final class Daemon {
         TailWriter errTail = new TailWriter(ctx.err(), 4096);
         Instant start = ctx.clock().instant();
         long t0 = System.nanoTime();
-        int code;
-        try (PrintWriter jobOut = new PrintWriter(out); PrintWriter jobErr = new PrintWriter(errTail)) {
-            code = ctx.invoker().run(jobOut, jobErr, args);
-        } catch (RuntimeException e) {
-            LOG.warn("job {}: {}", job, e.toString());
-            code = ExitCode.FAILED;
-        }
+        int code = invoke(job, args, out, errTail);
         double seconds = Math.round((System.nanoTime() - t0) / 1e6) / 1000.0;
         Instant end = ctx.clock().instant();
         String outcome = Outcome.of(code, ctx.cancellation().isCancelled());
@@ -293,8 +288,10 @@ public final class Daemon {
                 trigger, code, seconds, subset == null ? "" : " subset=" + subset));
         LOG.info("job {}: {} (exit {}) in {} s", job, outcome, code, seconds);
         int exit = code;
+        String stdout = out.toString();
+        String stderrTail = errTail.tail();
         if (!outcome.equals("interrupted")) {
-            safely("alerts", () -> ResultAlerts.apply(job, exit, out.toString(), errTail.tail(), ctx.alerts()));
+            safely("alerts", () -> ResultAlerts.apply(job, exit, stdout, stderrTail, ctx.alerts()));
             if (subset != null) {
                 safely("check rotation", () -> {
                     try {
@@ -311,6 +308,15 @@ public final class Daemon {
             checkFreshness();
         }
         writeMetrics();
+    }
+
+    private int invoke(String job, List<String> args, StringWriter out, TailWriter errTail) {
+        try (PrintWriter jobOut = new PrintWriter(out); PrintWriter jobErr = new PrintWriter(errTail)) {
+            return ctx.invoker().run(jobOut, jobErr, args);
+        } catch (RuntimeException e) {
+            LOG.warn("job {}: {}", job, e.toString());
+            return ExitCode.FAILED;
+        }
     }
 
     /** Lists the snapshots (without a lock) and raises or clears {@code stale:<source>}. */
