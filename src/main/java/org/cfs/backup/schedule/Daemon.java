@@ -144,6 +144,8 @@ public final class Daemon {
                     scheduler.scheduleJob(job, trigger);
                 }
                 List<CatchUp.Due> due = new CatchUp(config.stateDir(), ctx.clock()).due(crons, ctx.history().all());
+                // a daemon that was killed (SIGKILL, power loss) left its restic's lock behind
+                clearStaleLocks();
                 scheduler.start();
                 Instant now = ctx.clock().instant();
                 for (String job : crons.keySet()) {
@@ -216,9 +218,9 @@ public final class Daemon {
     private void clearStaleLocks() {
         try {
             ctx.restic().unlockAfterCancel();
-            LOG.info("stale restic locks of interrupted runs removed");
+            LOG.info("stale restic locks (of dead processes) removed");
         } catch (CfsException e) {
-            LOG.warn("restic unlock after the interrupted job: {}", e.getMessage());
+            LOG.warn("restic unlock: {}", e.getMessage());
         }
     }
 

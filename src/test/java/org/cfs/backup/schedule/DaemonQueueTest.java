@@ -20,6 +20,9 @@ import org.cfs.backup.alert.Alerts;
 import org.cfs.backup.config.Config;
 import org.cfs.backup.config.ConfigLoader;
 import org.cfs.backup.process.Cancellation;
+import org.cfs.backup.process.ProcessResult;
+import org.cfs.backup.restic.Restic;
+import org.cfs.backup.restic.ResticSettings;
 import org.cfs.backup.state.AuditLog;
 import org.cfs.backup.state.RunHistory;
 import org.cfs.backup.state.RunRecord;
@@ -76,8 +79,14 @@ class DaemonQueueTest {
             }
         };
         RunHistory history = new RunHistory(config.stateDir());
+        List<List<String>> resticCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Restic restic = new Restic(new ResticSettings("restic", config.repository().url(), dir.resolve("pw"), null, null,
+                null, List.of()), spec -> {
+                    resticCalls.add(spec.command());
+                    return new ProcessResult(0, "", "", Duration.ZERO, false);
+                });
         Daemon d = new Daemon(new Daemon.Context(config, dir.resolve("c.yaml"), cancel, Clock.systemDefaultZone(),
-                Alerts.NONE, null, history, new AuditLog(config.logDir()), fake, new PrintWriter(new StringWriter())));
+                Alerts.NONE, restic, history, new AuditLog(config.logDir()), fake, new PrintWriter(new StringWriter())));
         AtomicInteger exit = new AtomicInteger(-1);
         Thread t = new Thread(() -> exit.set(d.run()));
         t.start();
@@ -92,6 +101,7 @@ class DaemonQueueTest {
         assertFalse(t.isAlive());
         assertEquals(0, exit.get());
         assertEquals(1, maxRunning.get(), "two jobs ran at once");
+        assertTrue(resticCalls.stream().anyMatch(c -> c.contains("unlock")), "stale locks are cleared at start");
         assertFalse(runs.containsKey("audit"));
         assertFalse(runs.containsKey("drill"));
         List<RunRecord> recs = history.all();
