@@ -33,7 +33,7 @@ public final class StatusReport {
     /** One source: its last backup attempt and the newest snapshot the repository holds. */
     public record SourceStatus(String source, Instant lastBackup, String lastBackupStatus, String snapshotId,
                                Long size, Double durationS, Double downtimeS, Long dataAdded,
-                               Instant lastSuccess, Instant newestSnapshotTime, Boolean stale) {
+                               Instant lastSuccess, Instant newestSnapshotTime, Long snapshotAgeS, Boolean stale) {
     }
 
     /** One job: last run (start), its outcome, the next fire time. */
@@ -78,7 +78,8 @@ public final class StatusReport {
             sources.add(new SourceStatus(s, last == null ? null : last.end(), last == null ? null : last.status(),
                     last == null ? null : last.snapshotId(), asLong(f.get("bytes_processed")),
                     asDouble(f.get("duration_s")), asDouble(f.get("downtime_s")), asLong(f.get("data_added")),
-                    ok == null ? null : ok.end(), newest, stale));
+                    ok == null ? null : ok.end(), newest,
+                    newest == null ? null : java.time.Duration.between(newest, now).toSeconds(), stale));
         }
         List<JobStatus> jobs = new ArrayList<>();
         Daemon.crons(config.schedule()).forEach((job, cron) -> {

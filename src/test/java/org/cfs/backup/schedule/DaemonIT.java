@@ -73,6 +73,8 @@ class DaemonIT {
                 assertEquals("files", src.path("source").asText());
                 assertFalse(src.path("last_backup").isNull());
                 assertFalse(src.path("newest_snapshot_time").isNull());
+                assertTrue(src.path("snapshot_age_s").isNumber() && src.path("snapshot_age_s").asLong() < 60, st.out());
+                assertFalse(src.path("stale").asBoolean(), st.out());
                 assertEquals(6, doc.path("jobs").size());
                 JsonNode backupJob = doc.path("jobs").get(0);
                 assertEquals("backup", backupJob.path("job").asText());
