@@ -24,7 +24,8 @@ public record Config(
         AuditConfig audit,
         Path metricsFile,
         String staleAfter,
-        int checkSubsets) {
+        int checkSubsets,
+        String metricsListen) {
 
     public Optional<SourceConfig> source(String name) {
         return sources.stream().filter(s -> s.name().equals(name)).findFirst();

@@ -129,7 +129,13 @@ public final class Daemon {
             if (ctx.cancellation().isCancelled()) {
                 return ExitCode.INTERRUPTED;
             }
+            MetricsServer metricsServer = null;
             try {
+                if (config.metricsListen() != null) {
+                    writeMetrics();
+                    metricsServer = MetricsServer.start(config.metricsListen(), config.metricsFile());
+                    LOG.info("metrics served on http://{}/metrics", config.metricsListen());
+                }
                 scheduler = newScheduler();
                 scheduler.setJobFactory((bundle, sched) -> new QuartzJob(this));
                 for (Map.Entry<String, String> e : crons.entrySet()) {
@@ -168,10 +174,16 @@ public final class Daemon {
                 LOG.info("stopping: waiting for the running job to finish its clean-up");
             } catch (SchedulerException e) {
                 throw new CfsException(ExitCode.FAILED, "scheduler: " + e.getMessage());
+            } catch (IOException e) {
+                throw new CfsException(ExitCode.FAILED, "cannot serve metrics on " + config.metricsListen() + ": "
+                        + e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
                 shutdown();
+                if (metricsServer != null) {
+                    metricsServer.close();
+                }
             }
             if (repositoryJobInterrupted) {
                 clearStaleLocks();

@@ -45,8 +45,12 @@ class DaemonIT {
             Path data = Files.createDirectories(f.dir.resolve("data"));
             Files.writeString(data.resolve("a.txt"), "first file\n");
             Path metrics = f.dir.resolve("metrics/cfs-backup.prom");
+            int port;
+            try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+                port = free.getLocalPort();
+            }
             Path cfg = f.config("  - {name: files, path: " + data + "}\n",
-                    "metrics-file: " + metrics + "\n"
+                    "metrics-file: " + metrics + "\nmetrics-listen: 127.0.0.1:" + port + "\n"
                     + "schedule: {backup: \"*/3 * * * * ?\", prune: " + DaemonFixture.never() + ", check: "
                     + DaemonFixture.never() + ", drill: " + DaemonFixture.never() + ", quota: " + DaemonFixture.never()
                     + ", audit: " + DaemonFixture.never() + "}\n");
@@ -86,6 +90,13 @@ class DaemonIT {
                         .atZone(java.time.ZoneId.systemDefault()).toLocalDateTime().atZone(ZoneOffset.UTC).toInstant().toString());
                 assertTrue(doc.path("daemon").path("running").asBoolean(), st.out());
                 assertTrue(doc.has("quota") && doc.has("alerts"));
+
+                // the metrics file, served on loopback
+                java.net.http.HttpResponse<String> resp = java.net.http.HttpClient.newHttpClient().send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, resp.statusCode());
+                assertTrue(resp.body().contains("cfs_backup_job_last_ok{job=\"backup\"} 1"), resp.body());
             } finally {
                 cancel.cancel();
                 daemon.join(30_000);

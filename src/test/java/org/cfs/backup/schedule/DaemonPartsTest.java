@@ -57,6 +57,29 @@ class DaemonPartsTest {
     }
 
     @Test
+    void daemonConfigKeysAreValidated(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("pw"), "x\n");
+        String base = "repository: {url: /srv/repo, password-file: " + dir.resolve("pw") + "}\n";
+        org.cfs.backup.config.ConfigLoader loader = new org.cfs.backup.config.ConfigLoader();
+        Files.writeString(dir.resolve("a.yaml"), base);
+        org.cfs.backup.config.Config c = loader.load(dir.resolve("a.yaml"));
+        assertEquals(12, c.checkSubsets());
+        assertNull(c.metricsListen());
+        Files.writeString(dir.resolve("b.yaml"), base + "metrics-file: /tmp/m.prom\nmetrics-listen: 0.0.0.0:9187\ncheck-subsets: 4\n");
+        var e = org.junit.jupiter.api.Assertions.assertThrows(org.cfs.backup.config.ConfigException.class,
+                () -> loader.load(dir.resolve("b.yaml")));
+        assertTrue(e.getMessage().contains("metrics-listen") && e.getMessage().contains("line 3"), e.getMessage());
+        Files.writeString(dir.resolve("c.yaml"), base + "check-subsets: 0\n");
+        e = org.junit.jupiter.api.Assertions.assertThrows(org.cfs.backup.config.ConfigException.class,
+                () -> loader.load(dir.resolve("c.yaml")));
+        assertTrue(e.getMessage().contains("check-subsets"), e.getMessage());
+        Files.writeString(dir.resolve("d.yaml"), base + "metrics-file: /tmp/m.prom\nmetrics-listen: 127.0.0.1:9187\ncheck-subsets: 4\n");
+        c = loader.load(dir.resolve("d.yaml"));
+        assertEquals(4, c.checkSubsets());
+        assertEquals("127.0.0.1:9187", c.metricsListen());
+    }
+
+    @Test
     void checkRotationWalksAllSubsetsAndWraps(@TempDir Path dir) throws Exception {
         CheckRotation r = new CheckRotation(dir);
         List<String> seen = new ArrayList<>();
