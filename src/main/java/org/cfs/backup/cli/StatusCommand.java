@@ -25,8 +25,8 @@ final class StatusCommand extends BaseCommand {
         out().println("host " + d.host() + ", daemon " + (d.daemon().running() ? "running (pid " + d.daemon().pid() + ")" : "not running"));
         out().println("sources:");
         for (StatusReport.SourceStatus src : d.sources()) {
-            out().printf(Locale.ROOT, "  %-20s last backup %s %s, newest snapshot %s%s%n", src.source(),
-                    src.lastBackup() == null ? "never" : src.lastBackup(), src.lastBackupStatus() == null ? "" : src.lastBackupStatus(),
+            out().printf(Locale.ROOT, "  %-20s last backup %s, newest snapshot %s%s%n", src.source(),
+                    src.lastBackup() == null ? "never" : src.lastBackup() + " " + src.lastBackupStatus(),
                     src.newestSnapshotTime() == null ? "none" : src.newestSnapshotTime(),
                     Boolean.TRUE.equals(src.stale()) ? "  STALE" : "");
         }
@@ -35,8 +35,8 @@ final class StatusCommand extends BaseCommand {
         }
         out().println("jobs:");
         for (StatusReport.JobStatus j : d.jobs()) {
-            out().printf(Locale.ROOT, "  %-8s last %s %s, next %s%n", j.job(), j.lastRun() == null ? "never" : j.lastRun(),
-                    j.lastStatus() == null ? "" : j.lastStatus(), j.nextRun() == null ? "never" : j.nextRun());
+            out().printf(Locale.ROOT, "  %-8s last %s, next %s%n", j.job(),
+                    j.lastRun() == null ? "never" : j.lastRun() + " " + j.lastStatus(), j.nextRun() == null ? "never" : j.nextRun());
         }
         if (d.quota() != null) {
             out().println("quota: " + d.quota());

@@ -243,6 +243,14 @@ public final class PruneOperation {
             auditLog.record("prune", r.guarded() ? "guarded" : st, "source=" + r.source() + " kept=" + r.kept()
                     + " removed=" + r.removed());
         }
+        // the job-level line, as backup writes one: status shows it as the prune job's last run
+        String jobStatus = switch (status) {
+            case "ok", "partial", "interrupted" -> status;
+            default -> "failed";
+        };
+        history.append(new RunRecord("prune", null, start, Instant.now(), jobStatus, null,
+                Map.of("sources", results.size(), "removed", results.stream().mapToInt(PruneReport.SourcePrune::removed).sum()),
+                error != null ? error : "guarded".equals(status) ? "held by the shrink guard" : null));
         auditLog.record("prune", status, "sources=" + results.size() + (error == null ? "" : " error=\"" + error + "\""));
     }
 }

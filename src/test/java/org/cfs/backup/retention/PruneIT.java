@@ -132,6 +132,10 @@ class PruneIT {
             assertEquals(4, count(f, "shrinky"), "nothing of the guarded source is forgotten");
             assertFalse(source(h, "steady").path("guarded").asBoolean());
             assertEquals(1, count(f, "steady"), "the other source is pruned as usual");
+            var jobRuns = new org.cfs.backup.state.RunHistory(f.stateDir).all().stream()
+                    .filter(r -> r.job().equals("prune") && r.source() == null).toList();
+            assertEquals("failed", jobRuns.get(jobRuns.size() - 1).status());
+            assertEquals("held by the shrink guard", jobRuns.get(jobRuns.size() - 1).error());
 
             DaemonFixture.Result forced = f.run(cfg, "prune", "--force", "--json");
             assertEquals(0, forced.exit(), forced.err() + forced.out());
