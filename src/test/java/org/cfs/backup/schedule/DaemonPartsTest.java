@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DaemonPartsTest {
 
     /** Keeps what was raised and cleared, with the open set, like a real channel's de-duplication. */
-    static final class RecordingAlerts implements Alerts {
+    static class RecordingAlerts implements Alerts {
         final Map<String, OpenAlert> open = new LinkedHashMap<>();
         final List<String> events = new ArrayList<>();
 
