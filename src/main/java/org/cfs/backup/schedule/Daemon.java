@@ -97,7 +97,7 @@ public final class Daemon {
         this.rotation = new CheckRotation(ctx.config().stateDir());
     }
 
-    /** The crons of the jobs this build can run (jobs whose command is missing are logged and left out). */
+    /** Every job's cron from {@code schedule:}, in the config's order. */
     public static Map<String, String> crons(ScheduleConfig s) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("backup", s.backup());
@@ -355,6 +355,10 @@ public final class Daemon {
             Freshness.alert(ages, staleAfter, ctx.alerts());
             ctx.alerts().clear("repository-unreachable", "the repository answers again");
         } catch (CfsException e) {
+            if (ctx.cancellation().isCancelled()) {
+                // stopping: restic got SIGINT, which says nothing about the repository
+                return;
+            }
             LOG.warn("freshness: cannot list snapshots: {}", e.getMessage());
             safely("alerts", () -> ctx.alerts().raise("repository-unreachable", Alerts.Severity.WARNING,
                     "cannot list the repository's snapshots", e.getMessage()));
