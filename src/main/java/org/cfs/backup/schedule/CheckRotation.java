@@ -11,7 +11,7 @@ import org.cfs.backup.state.AtomicFiles;
 /**
  * The rotating {@code --read-data-subset n/N} of the scheduled check, so that every pack is read
  * once every N checks. The counter lives in {@code check-rotation.json} in the state dir and only
- * moves on after a check that ran to its end.
+ * moves on after a check that passed.
  */
 public final class CheckRotation {
     private static final ObjectMapper JSON = new ObjectMapper();

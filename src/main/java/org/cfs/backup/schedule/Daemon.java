@@ -306,7 +306,8 @@ public final class Daemon {
         String stderrTail = errTail.tail();
         if (!outcome.equals("interrupted")) {
             safely("alerts", () -> ResultAlerts.apply(job, exit, stdout, stderrTail, ctx.alerts()));
-            if (subset != null) {
+            // only a clean check moves on: a failed one (damage, unreachable remote) reads the same subset again
+            if (subset != null && exit == ExitCode.OK) {
                 safely("check rotation", () -> {
                     try {
                         rotation.advance(config.checkSubsets());
