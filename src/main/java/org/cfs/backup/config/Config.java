@@ -23,7 +23,9 @@ public record Config(
         List<AlertConfig> alerts,
         AuditConfig audit,
         Path metricsFile,
-        String staleAfter) {
+        String staleAfter,
+        int checkSubsets,
+        String metricsListen) {
 
     public Optional<SourceConfig> source(String name) {
         return sources.stream().filter(s -> s.name().equals(name)).findFirst();

@@ -226,8 +226,23 @@ public final class ConfigLoader {
             if (!DURATION.matcher(staleAfter).matches()) {
                 throw error("stale-after", "'" + staleAfter + "' is not a duration like 26h, 90m or 2d");
             }
+            int checkSubsets = raw.checkSubsets() == null ? 12 : raw.checkSubsets();
+            if (checkSubsets < 1 || checkSubsets > 10000) {
+                throw error("check-subsets", checkSubsets + " must be between 1 and 10000 (the daemon's check reads 1/N of the data per run)");
+            }
+            String listen = raw.metricsListen();
+            if (listen != null) {
+                if (metrics == null) {
+                    throw error("metrics-listen", "needs metrics-file (the daemon serves that file)");
+                }
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(127\\.0\\.0\\.1|localhost|\\[::1\\]):(\\d{1,5})")
+                        .matcher(listen);
+                if (!m.matches() || Integer.parseInt(m.group(2)) < 1 || Integer.parseInt(m.group(2)) > 65535) {
+                    throw error("metrics-listen", "'" + listen + "' must be a loopback address and port, like 127.0.0.1:9187");
+                }
+            }
             return new Config(file, host, repo, rclone, stateDir, logDir, cacheDir, sources, retention, schedule,
-                    quota, alerts, audit, metrics, staleAfter);
+                    quota, alerts, audit, metrics, staleAfter, checkSubsets, listen);
         }
 
         private static String localHostName() {
@@ -502,6 +517,8 @@ public final class ConfigLoader {
             List<AlertConfig> alerts,
             AuditConfig audit,
             String metricsFile,
-            String staleAfter) {
+            String staleAfter,
+            Integer checkSubsets,
+            String metricsListen) {
     }
 }

@@ -261,4 +261,81 @@ public final class Restic {
     public ProcessRunner runner() {
         return runner;
     }
+
+    // ---- daemon, status and prune (retention) ----
+
+    /** Snapshots without taking a repository lock, so that status and freshness never block a prune or check. */
+    public List<Snapshot> snapshotsNoLock(String host, List<String> tags) {
+        List<String> a = new ArrayList<>(List.of("--no-lock", "--json"));
+        if (host != null) {
+            a.add("--host");
+            a.add(host);
+        }
+        for (String t : tags == null ? List.<String>of() : tags) {
+            a.add("--tag");
+            a.add(t);
+        }
+        return parseSnapshots(runChecked("restic snapshots", spec(command("snapshots", a.toArray(String[]::new)))
+                .build()).stdout());
+    }
+
+    /** Removes stale locks only (those of dead processes on this host, or older than 30 min). */
+    public void unlock() {
+        runChecked("restic unlock", spec(command("unlock")).build());
+    }
+
+    /**
+     * {@code restic unlock} that runs even after a cancel, with a time limit: the daemon's last
+     * clean-up after an interrupted job, for a restic that was sent SIGINT before it could register
+     * the lock it had just written.
+     */
+    public void unlockAfterCancel() {
+        runChecked("restic unlock", spec(command("unlock")).survivesCancel()
+                .timeout(java.time.Duration.ofSeconds(20)).build());
+    }
+
+    /** {@code restic stats --json --mode restore-size ID}: the size a restore of this snapshot would write. */
+    public long restoreSize(String snapshotId) {
+        ProcessResult r = runChecked("restic stats", spec(command("stats", "--json", "--mode", "restore-size",
+                snapshotId)).build());
+        try {
+            return JSON.readTree(firstJsonLine(r.stdout())).path("total_size").asLong(-1);
+        } catch (JsonProcessingException e) {
+            throw new CfsException(ExitCode.FAILED, "cannot parse restic stats output: " + e.getOriginalMessage());
+        }
+    }
+
+    /** The arguments of a per-source {@code forget}: one host, one tag, grouped by host and tags. */
+    public List<String> forgetArgs(String host, String tag, List<String> policy, boolean dryRun) {
+        List<String> a = new ArrayList<>(List.of("--json", "--host", host, "--tag", tag, "--group-by", "host,tags"));
+        a.addAll(policy);
+        if (dryRun) {
+            a.add("--dry-run");
+        }
+        return command("forget", a.toArray(String[]::new));
+    }
+
+    /**
+     * Runs {@code forget --json} without {@code --prune}; returns the JSON document (the first line:
+     * restic 0.14 may append plain text after it).
+     */
+    public String forgetPolicy(String host, String tag, List<String> policy, boolean dryRun) {
+        return firstJsonLine(runChecked("restic forget", spec(forgetArgs(host, tag, policy, dryRun)).build()).stdout());
+    }
+
+    /** {@code restic prune}; returns its plain-text report (0.14 has no JSON for prune). */
+    public String prune(boolean dryRun) {
+        List<String> a = dryRun ? List.of("--dry-run") : List.of();
+        return runChecked("restic prune", spec(command("prune", a.toArray(String[]::new))).build()).stdout();
+    }
+
+    static String firstJsonLine(String stdout) {
+        for (String line : stdout.split("\n")) {
+            String t = line.strip();
+            if (t.startsWith("[") || t.startsWith("{")) {
+                return t;
+            }
+        }
+        return "null";
+    }
 }

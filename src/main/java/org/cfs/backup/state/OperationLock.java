@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.cfs.backup.CfsException;
 import org.cfs.backup.ExitCode;
@@ -18,40 +20,67 @@ import org.cfs.backup.ExitCode;
  * so a crash never leaves a stale lock; the file's text names the holder for the busy message.
  */
 public final class OperationLock implements AutoCloseable {
+    /**
+     * Lock files this JVM holds. POSIX locks belong to the process, and closing any channel on the
+     * file drops them all, so a second attempt from this JVM (the daemon running a job, a test)
+     * must be refused before it opens the file at all.
+     */
+    private static final Map<Path, String> HELD_HERE = new ConcurrentHashMap<>();
+
+    private final Path file;
     private final FileChannel channel;
     private final FileLock lock;
 
-    private OperationLock(FileChannel channel, FileLock lock) {
+    private OperationLock(Path file, FileChannel channel, FileLock lock) {
+        this.file = file;
         this.channel = channel;
         this.lock = lock;
     }
 
     /** @throws CfsException with exit 4 naming the holder's pid and command when busy */
     public static OperationLock acquire(Path stateDir, String command) {
-        Path file = stateDir.resolve("lock");
+        return acquire(stateDir.resolve("lock"), command, "another cfs-backup operation holds");
+    }
+
+    /**
+     * Takes the lock file {@code file} (e.g. the daemon's own {@code daemon.lock}).
+     *
+     * @param busy the start of the busy message, followed by the file and its holder
+     */
+    public static OperationLock acquire(Path lockFile, String command, String busy) {
+        Path file = lockFile.toAbsolutePath().normalize();
+        String text = "pid " + ProcessHandle.current().pid() + ", command " + command + ", since " + Instant.now();
+        String heldBy = HELD_HERE.putIfAbsent(file, text);
+        if (heldBy != null) {
+            // not read from the file: opening and closing it here would drop this JVM's own lock
+            throw new CfsException(ExitCode.BUSY, "busy: " + busy + " " + file + " (" + heldBy + ")");
+        }
         try {
-            Files.createDirectories(stateDir);
+            Files.createDirectories(file.getParent());
             FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
-            FileLock l;
-            try {
-                l = ch.tryLock();
-            } catch (java.nio.channels.OverlappingFileLockException e) {
-                l = null; // held by this very JVM (the daemon running a job, or a test)
-            }
+            FileLock l = ch.tryLock();
             if (l == null) {
-                String holder = Files.readString(file).strip();
                 ch.close();
-                throw new CfsException(ExitCode.BUSY, "busy: another cfs-backup operation holds " + file
-                        + (holder.isEmpty() ? "" : " (" + holder + ")"));
+                HELD_HERE.remove(file);
+                throw new CfsException(ExitCode.BUSY, "busy: " + busy + " " + file + " (" + holder(file) + ")");
             }
-            String text = "pid " + ProcessHandle.current().pid() + ", command " + command + ", since " + Instant.now();
             ch.truncate(0);
             ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), 0);
             ch.force(true);
-            return new OperationLock(ch, l);
+            return new OperationLock(file, ch, l);
         } catch (IOException e) {
+            HELD_HERE.remove(file);
             throw new CfsException(ExitCode.FAILED, "cannot take the lock " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static String holder(Path file) {
+        try {
+            String text = Files.readString(file).strip();
+            return text.isEmpty() ? "holder unknown" : text;
+        } catch (IOException e) {
+            return "holder unknown";
         }
     }
 
@@ -63,6 +92,8 @@ public final class OperationLock implements AutoCloseable {
             channel.close();
         } catch (IOException e) {
             // closing the channel releases the lock in any case
+        } finally {
+            HELD_HERE.remove(file);
         }
     }
 }

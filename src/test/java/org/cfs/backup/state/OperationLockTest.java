@@ -28,4 +28,21 @@ class OperationLockTest {
             assertTrue(again != null);
         }
     }
+
+    /** Regression: a refused second attempt in the same JVM must not drop the first holder's lock. */
+    @Test
+    void aRefusedAttemptInTheSameJvmKeepsTheLockForOtherProcesses() throws Exception {
+        try (OperationLock first = OperationLock.acquire(state, "backup")) {
+            assertThrows(CfsException.class, () -> OperationLock.acquire(state, "prune"));
+            assertEquals(1, probe(state.resolve("lock")), "another process still finds the lock taken");
+        }
+        assertEquals(0, probe(state.resolve("lock")), "released on close");
+    }
+
+    private static int probe(Path file) throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                Path.of("src/test/scripts/LockProbe.java").toAbsolutePath().toString(), file.toString())
+                .inheritIO().start();
+        return p.waitFor();
+    }
 }

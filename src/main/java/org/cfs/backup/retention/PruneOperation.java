@@ -1,0 +1,256 @@
+package org.cfs.backup.retention;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.cfs.backup.CfsException;
+import org.cfs.backup.config.Config;
+import org.cfs.backup.config.SourceConfig;
+import org.cfs.backup.process.Cancellation;
+import org.cfs.backup.process.CancelledException;
+import org.cfs.backup.process.ProcessResult;
+import org.cfs.backup.process.ProcessRunner;
+import org.cfs.backup.process.ProcessSpec;
+import org.cfs.backup.restic.Restic;
+import org.cfs.backup.restic.ResticError;
+import org.cfs.backup.restic.ResticException;
+import org.cfs.backup.restic.Snapshot;
+import org.cfs.backup.state.AuditLog;
+import org.cfs.backup.state.RunHistory;
+import org.cfs.backup.state.RunRecord;
+
+/**
+ * Retention: clears stale locks, then per source {@code restic forget} with the keep-* policy
+ * (grouped by host and tags, so every source keeps its own count), unless the shrink guard holds
+ * the source; then {@code restic prune}. Forget and prune run as two commands because restic 0.14
+ * prints plain text after the JSON of {@code forget --json --prune}.
+ */
+public final class PruneOperation {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Snapshots the policy never counts: a two-pass backup's first pass, a restore's way back. */
+    static final List<String> NOT_COUNTED = List.of("cfs-pass1", "pre-restore");
+
+    private final Config config;
+    private final Restic restic;
+    private final ProcessRunner runner;
+    private final String rcloneBinary;
+    private final Cancellation cancellation;
+    private final RunHistory history;
+    private final AuditLog auditLog;
+    private final Consumer<String> log;
+
+    public PruneOperation(Config config, Restic restic, ProcessRunner runner, String rcloneBinary,
+                          Cancellation cancellation, RunHistory history, AuditLog auditLog, Consumer<String> log) {
+        this.config = config;
+        this.restic = restic;
+        this.runner = runner;
+        this.rcloneBinary = rcloneBinary;
+        this.cancellation = cancellation;
+        this.history = history;
+        this.auditLog = auditLog;
+        this.log = log;
+    }
+
+    public PruneReport run(List<SourceConfig> sources, boolean dryRun, boolean force) {
+        Instant start = Instant.now();
+        try {
+            return run0(sources, dryRun, force, start);
+        } catch (ResticException e) {
+            if (e.error() == ResticError.INTERRUPTED || cancellation.isCancelled()) {
+                record(start, "interrupted", dryRun, List.of(), "interrupted by signal");
+                throw new CancelledException();
+            }
+            throw e;
+        } catch (CancelledException e) {
+            record(start, "interrupted", dryRun, List.of(), "interrupted by signal");
+            throw e;
+        }
+    }
+
+    private PruneReport run0(List<SourceConfig> sources, boolean dryRun, boolean force, Instant start) {
+        // restic 0.14's forget/prune fail at once on any lock, stale ones included
+        restic.unlock();
+        List<String> policy = RetentionPolicy.flags(config.retention());
+        List<PruneReport.SourcePrune> results = new ArrayList<>();
+        for (SourceConfig s : sources) {
+            cancellation.check();
+            results.add(source(s, policy, dryRun, force));
+        }
+        boolean anyGuarded = results.stream().anyMatch(PruneReport.SourcePrune::guarded);
+        long failed = results.stream().filter(r -> r.error() != null).count();
+        boolean pruned = false;
+        String summary = null;
+        String error = null;
+        if (!dryRun && failed < results.size()) {
+            cancellation.check();
+            try {
+                summary = summarize(restic.prune(false));
+                pruned = true;
+            } catch (ResticException e) {
+                if (e.error() == ResticError.INTERRUPTED || cancellation.isCancelled()) {
+                    throw e;
+                }
+                error = e.getMessage();
+            }
+        }
+        String status;
+        if (error != null || (failed == results.size() && !results.isEmpty())) {
+            status = "failed";
+        } else if (anyGuarded) {
+            status = "guarded";
+        } else if (failed > 0) {
+            status = "partial";
+        } else {
+            status = "ok";
+        }
+        String note = pruned || dryRun ? trashNote() : null;
+        record(start, status, dryRun, results, error);
+        return new PruneReport(status, dryRun, force, results, pruned, summary, note, error);
+    }
+
+    private PruneReport.SourcePrune source(SourceConfig s, List<String> policy, boolean dryRun, boolean force) {
+        try {
+            List<Snapshot> snaps = new ArrayList<>(restic.snapshots(config.host(), List.of(s.name())).stream()
+                    .filter(sn -> NOT_COUNTED.stream().noneMatch(sn::hasTag)).toList());
+            snaps.sort(Comparator.comparing(Snapshot::time).reversed());
+            Long newest = null;
+            Long previous = null;
+            if (snaps.size() >= 2) {
+                newest = restic.restoreSize(snaps.get(0).id());
+                previous = restic.restoreSize(snaps.get(1).id());
+                if (ShrinkGuard.trips(newest, previous)) {
+                    String reason = "newest snapshot " + snaps.get(0).shortIdOrPrefix() + " (" + newest
+                            + " bytes) is less than half of the one before, " + snaps.get(1).shortIdOrPrefix() + " ("
+                            + previous + " bytes): the source may be broken (an empty mount, a failed dump)";
+                    if (!force) {
+                        log.accept("prune guard: " + s.name() + ": " + reason + "; nothing of " + s.name()
+                                + " is forgotten (run 'prune --force' once the source is checked)");
+                        auditLog.record("prune-guard", "held", "source=" + s.name() + " newest=" + newest
+                                + " previous=" + previous);
+                        return new PruneReport.SourcePrune(s.name(), snaps.size(), snaps.size(), 0, List.of(), true,
+                                reason, newest, previous, null);
+                    }
+                    log.accept("prune guard overridden by --force: " + s.name() + ": " + reason);
+                }
+            }
+            JsonNode groups = JSON.readTree(restic.forgetPolicy(config.host(), s.name(), policy, dryRun));
+            int kept = 0;
+            List<String> removed = new ArrayList<>();
+            for (JsonNode g : groups == null ? JSON.createArrayNode() : groups) {
+                // groups of first-pass or pre-restore snapshots are kept by their own count; report only the source's
+                kept += g.path("keep").size();
+                for (JsonNode r : g.path("remove")) {
+                    removed.add(r.path("short_id").asText(r.path("id").asText()));
+                }
+            }
+            return new PruneReport.SourcePrune(s.name(), snaps.size(), kept, removed.size(), removed, false, null,
+                    newest, previous, null);
+        } catch (ResticException e) {
+            if (e.error() == ResticError.INTERRUPTED || cancellation.isCancelled()) {
+                throw e;
+            }
+            return new PruneReport.SourcePrune(s.name(), 0, 0, 0, List.of(), false, null, null, null, e.getMessage());
+        } catch (java.io.IOException e) {
+            return new PruneReport.SourcePrune(s.name(), 0, 0, 0, List.of(), false, null, null, null,
+                    "cannot parse restic forget output: " + e.getMessage());
+        } catch (CfsException e) {
+            if (e instanceof CancelledException) {
+                throw e;
+            }
+            return new PruneReport.SourcePrune(s.name(), 0, 0, 0, List.of(), false, null, null, null, e.getMessage());
+        }
+    }
+
+    /** The "total prune" and "remaining" lines of restic prune's text report. */
+    static String summarize(String pruneOutput) {
+        List<String> keep = new ArrayList<>();
+        for (String line : pruneOutput.split("\n")) {
+            String t = line.strip();
+            if (t.startsWith("total prune:") || t.startsWith("remaining:") || t.startsWith("unused size after prune:")) {
+                keep.add(t.replaceAll("\\s+", " "));
+            }
+        }
+        return keep.isEmpty() ? null : String.join("; ", keep);
+    }
+
+    /**
+     * On a Google Drive remote, files prune deletes sit in Drive's trash and still count against the
+     * quota, unless the remote has {@code use_trash = false}.
+     */
+    String trashNote() {
+        String url = config.repository().url();
+        if (!url.startsWith("rclone:")) {
+            return null;
+        }
+        String rest = url.substring("rclone:".length());
+        int colon = rest.indexOf(':');
+        if (colon <= 0) {
+            return null;
+        }
+        String remote = rest.substring(0, colon);
+        String type = null;
+        String useTrash = null;
+        try {
+            Map<String, String> env = new LinkedHashMap<>(restic.environment());
+            env.remove("RESTIC_PASSWORD_FILE");
+            ProcessResult r = runner.run(ProcessSpec.of(rcloneBinary, "config", "dump", "--ask-password=false")
+                    .env(env).survivesCancel().build());
+            if (r.ok()) {
+                JsonNode n = JSON.readTree(r.stdout()).path(remote);
+                type = n.path("type").asText(null);
+                useTrash = n.path("use_trash").asText(null);
+            }
+        } catch (java.io.IOException | CfsException e) {
+            // unknown type: say it conditionally below
+        }
+        if (type != null && !type.equals("drive")) {
+            return null;
+        }
+        if ("false".equalsIgnoreCase(useTrash)) {
+            return null;
+        }
+        String cond = type == null ? "If " + remote + " is a Google Drive remote, " : "";
+        return cond + "the files prune deleted on " + remote + ": sit in Google Drive's trash and still count against"
+                + " the quota until the trash is emptied: run 'rclone cleanup " + remote + ":' (with the same rclone"
+                + " config), or set 'use_trash = false' on the remote so that deletions free space at once.";
+    }
+
+    private void record(Instant start, String status, boolean dryRun, List<PruneReport.SourcePrune> results,
+                        String error) {
+        if (dryRun) {
+            auditLog.record("prune-dry-run", status, "sources=" + results.size());
+            return;
+        }
+        for (PruneReport.SourcePrune r : results) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("kept", r.kept());
+            f.put("removed", r.removed());
+            if (r.newestSize() != null) {
+                f.put("newest_size", r.newestSize());
+                f.put("previous_size", r.previousSize());
+            }
+            // the history knows ok|failed|partial|interrupted: a held source did not get its retention
+            String st = r.error() != null || r.guarded() ? "failed" : "ok";
+            history.append(new RunRecord("prune", r.source(), start, Instant.now(), st, null, f,
+                    r.error() != null ? r.error() : r.guardReason()));
+            auditLog.record("prune", r.guarded() ? "guarded" : st, "source=" + r.source() + " kept=" + r.kept()
+                    + " removed=" + r.removed());
+        }
+        // the job-level line, as backup writes one: status shows it as the prune job's last run
+        String jobStatus = switch (status) {
+            case "ok", "partial", "interrupted" -> status;
+            default -> "failed";
+        };
+        history.append(new RunRecord("prune", null, start, Instant.now(), jobStatus, null,
+                Map.of("sources", results.size(), "removed", results.stream().mapToInt(PruneReport.SourcePrune::removed).sum()),
+                error != null ? error : "guarded".equals(status) ? "held by the shrink guard" : null));
+        auditLog.record("prune", status, "sources=" + results.size() + (error == null ? "" : " error=\"" + error + "\""));
+    }
+}

@@ -1,0 +1,29 @@
+package org.cfs.backup.retention;
+
+import java.util.List;
+
+import org.cfs.backup.ExitCode;
+
+/**
+ * The outcome of {@code prune}: per source what was kept and removed (or would be, with
+ * {@code --dry-run}), whether the shrink guard held it, and the prune summary.
+ *
+ * @param status ok, guarded (a source was held back: exit 1), partial (some sources failed) or failed
+ * @param trashNote set when the repository is on a Drive remote that keeps deleted files in the trash
+ */
+public record PruneReport(String status, boolean dryRun, boolean forced, List<SourcePrune> sources, boolean pruned,
+                          String pruneSummary, String trashNote, String error) {
+
+    /** One source. {@code newestSize}/{@code previousSize} are restore sizes in bytes (null: fewer than two snapshots). */
+    public record SourcePrune(String source, int snapshots, int kept, int removed, List<String> removedIds,
+                              boolean guarded, String guardReason, Long newestSize, Long previousSize, String error) {
+    }
+
+    public int exitCode() {
+        return switch (status) {
+            case "ok" -> ExitCode.OK;
+            case "partial" -> ExitCode.PARTIAL;
+            default -> ExitCode.FAILED;
+        };
+    }
+}

@@ -1,0 +1,81 @@
+package org.cfs.backup.schedule;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.cfs.backup.alert.Alerts;
+import org.cfs.backup.restic.Snapshot;
+
+/**
+ * Freshness from the repository itself: a source whose newest snapshot is older than
+ * {@code stale-after} (or that has none) is stale, whatever the jobs reported.
+ */
+public final class Freshness {
+    private static final Pattern DURATION = Pattern.compile("(\\d+)([smhd])");
+
+    /** One source's newest snapshot time (null: none) and whether it is stale. */
+    public record SourceAge(String source, Instant newestSnapshotTime, boolean stale) {
+    }
+
+    private Freshness() {
+    }
+
+    /** Parses {@code 26h}, {@code 90m}, {@code 2d}, {@code 30s} (validated by the config loader). */
+    public static Duration parseDuration(String text) {
+        Matcher m = DURATION.matcher(text.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration like 26h");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
+    }
+
+    /** The newest snapshot per source (by tag), in the order of {@code sources}. */
+    public static List<SourceAge> evaluate(List<String> sources, List<Snapshot> snapshots, Instant now,
+                                           Duration staleAfter) {
+        List<SourceAge> out = new ArrayList<>();
+        for (String s : sources) {
+            Instant newest = newest(s, snapshots);
+            boolean stale = newest == null || Duration.between(newest, now).compareTo(staleAfter) > 0;
+            out.add(new SourceAge(s, newest, stale));
+        }
+        return out;
+    }
+
+    public static Instant newest(String source, List<Snapshot> snapshots) {
+        Instant newest = null;
+        for (Snapshot sn : snapshots) {
+            // pass-1 snapshots of a two-pass backup are not a finished backup
+            if (sn.hasTag(source) && !sn.hasTag("cfs-pass1") && sn.time() != null
+                    && (newest == null || sn.time().isAfter(newest))) {
+                newest = sn.time();
+            }
+        }
+        return newest;
+    }
+
+    /** Raises {@code stale:<source>} for stale sources and clears it for fresh ones. */
+    public static void alert(List<SourceAge> ages, Duration staleAfter, Alerts alerts) {
+        for (SourceAge a : ages) {
+            String key = "stale:" + a.source();
+            if (a.stale()) {
+                alerts.raise(key, Alerts.Severity.WARNING, "backup of " + a.source() + " is stale",
+                        a.newestSnapshotTime() == null
+                                ? "the repository holds no snapshot of " + a.source()
+                                : "the newest snapshot of " + a.source() + " is from " + a.newestSnapshotTime()
+                                + ", older than stale-after " + staleAfter.toHours() + "h");
+            } else {
+                alerts.clear(key, a.source() + " is fresh again: newest snapshot " + a.newestSnapshotTime());
+            }
+        }
+    }
+}

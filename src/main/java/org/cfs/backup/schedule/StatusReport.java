@@ -1,0 +1,148 @@
+package org.cfs.backup.schedule;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.cfs.backup.CfsException;
+import org.cfs.backup.alert.Alerts;
+import org.cfs.backup.config.Config;
+import org.cfs.backup.config.SourceConfig;
+import org.cfs.backup.restic.Restic;
+import org.cfs.backup.restic.Snapshot;
+import org.cfs.backup.state.RunHistory;
+import org.cfs.backup.state.RunRecord;
+
+/**
+ * What {@code status} shows: per source the last backup and the newest snapshot in the repository,
+ * per job the last run and the next, the last quota sample and the open alerts. Reads only
+ * (history, state files, {@code restic snapshots --no-lock}), so it works while the daemon runs.
+ */
+public final class StatusReport {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One source: its last backup attempt and the newest snapshot the repository holds. */
+    public record SourceStatus(String source, Instant lastBackup, String lastBackupStatus, String snapshotId,
+                               Long size, Double durationS, Double downtimeS, Long dataAdded,
+                               Instant lastSuccess, Instant newestSnapshotTime, Long snapshotAgeS, Boolean stale) {
+    }
+
+    /** One job: last run (start), its outcome, the next fire time. */
+    public record JobStatus(String job, String cron, Instant lastRun, String lastStatus, Instant nextRun) {
+    }
+
+    /** The daemon process, from its lock file. */
+    public record DaemonStatus(boolean running, Long pid) {
+    }
+
+    /** The whole {@code status --json} document. */
+    public record Document(Instant now, String host, DaemonStatus daemon, List<SourceStatus> sources,
+                           List<JobStatus> jobs, JsonNode quota, List<Alerts.OpenAlert> alerts,
+                           String repositoryError) {
+    }
+
+    private StatusReport() {
+    }
+
+    public static Document build(Config config, RunHistory history, Restic restic, Alerts alerts, Clock clock) {
+        Instant now = clock.instant();
+        List<RunRecord> records = history.all();
+        List<String> names = config.sources().stream().map(SourceConfig::name).toList();
+        List<Snapshot> snaps = List.of();
+        String repoError = null;
+        if (!names.isEmpty()) {
+            try {
+                snaps = restic.snapshotsNoLock(config.host(), names);
+            } catch (CfsException e) {
+                repoError = e.getMessage();
+            }
+        }
+        java.time.Duration staleAfter = Freshness.parseDuration(config.staleAfter());
+        List<SourceStatus> sources = new ArrayList<>();
+        for (String s : names) {
+            RunRecord last = Metrics.last(records, "backup", s, false);
+            RunRecord ok = Metrics.last(records, "backup", s, true);
+            Map<String, Object> f = last == null || last.figures() == null ? Map.of() : last.figures();
+            Instant newest = repoError == null ? Freshness.newest(s, snaps) : null;
+            Boolean stale = repoError != null ? null
+                    : newest == null || java.time.Duration.between(newest, now).compareTo(staleAfter) > 0;
+            sources.add(new SourceStatus(s, last == null ? null : last.end(), last == null ? null : last.status(),
+                    last == null ? null : last.snapshotId(), asLong(f.get("bytes_processed")),
+                    asDouble(f.get("duration_s")), asDouble(f.get("downtime_s")), asLong(f.get("data_added")),
+                    ok == null ? null : ok.end(), newest,
+                    newest == null ? null : java.time.Duration.between(newest, now).toSeconds(), stale));
+        }
+        List<JobStatus> jobs = new ArrayList<>();
+        Daemon.crons(config.schedule()).forEach((job, cron) -> {
+            RunRecord last = Metrics.last(records, job, null, false);
+            jobs.add(new JobStatus(job, cron, last == null ? null : last.start(), last == null ? null : last.status(),
+                    CronSchedule.next(cron, now, clock.getZone())));
+        });
+        return new Document(now, config.host(), daemon(config.stateDir()), sources, jobs,
+                lastQuotaSample(config.stateDir()), alerts.open(), repoError);
+    }
+
+    private static Long asLong(Object o) {
+        return o instanceof Number n ? n.longValue() : null;
+    }
+
+    private static Double asDouble(Object o) {
+        return o instanceof Number n ? n.doubleValue() : null;
+    }
+
+    /** The daemon's pid from {@code daemon.lock}, if that process is alive. */
+    static DaemonStatus daemon(Path stateDir) {
+        Path file = stateDir.resolve("daemon.lock");
+        try {
+            if (Files.exists(file)) {
+                String text = Files.readString(file).strip();
+                if (text.startsWith("pid ")) {
+                    long pid = Long.parseLong(text.substring(4).split("[ ,]")[0]);
+                    if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                        return new DaemonStatus(true, pid);
+                    }
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // an unreadable lock file says nothing about the daemon
+        }
+        return new DaemonStatus(false, null);
+    }
+
+    /** The last line of {@code quota.jsonl} (written by {@code quota}), or null. */
+    public static JsonNode lastQuotaSample(Path stateDir) {
+        Path file = stateDir.resolve("quota.jsonl");
+        if (!Files.exists(file)) {
+            return null;
+        }
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+            long len = f.length();
+            int n = (int) Math.min(len, 64 * 1024);
+            byte[] buf = new byte[n];
+            f.seek(len - n);
+            f.readFully(buf);
+            String[] lines = new String(buf, StandardCharsets.UTF_8).split("\n");
+            for (int i = lines.length - 1; i >= 0; i--) {
+                if (!lines[i].isBlank()) {
+                    try {
+                        return JSON.readTree(lines[i]);
+                    } catch (IOException e) {
+                        // a torn last line: try the one before
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return null;
+    }
+}

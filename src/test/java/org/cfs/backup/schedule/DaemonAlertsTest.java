@@ -1,0 +1,127 @@
+package org.cfs.backup.schedule;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.cfs.backup.config.Config;
+import org.cfs.backup.config.ConfigLoader;
+import org.cfs.backup.process.Cancellation;
+import org.cfs.backup.process.ProcessResult;
+import org.cfs.backup.restic.Restic;
+import org.cfs.backup.restic.ResticSettings;
+import org.cfs.backup.state.AuditLog;
+import org.cfs.backup.state.RunHistory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The daemon's alerting, with stand-in commands and a stand-in restic: healthchecks-style job
+ * pings, a failed source from the backup's JSON, and freshness from the repository's snapshots.
+ */
+class DaemonAlertsTest {
+
+    /** Records every call in order. */
+    static final class Recording extends DaemonPartsTest.RecordingAlerts {
+        final List<String> pings = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void jobStarted(String job) {
+            pings.add("start " + job);
+        }
+
+        @Override
+        public void jobFinished(String job, boolean ok, String summary) {
+            pings.add((ok ? "ok " : "fail ") + job);
+        }
+
+        @Override
+        public synchronized void raise(String key, Severity severity, String title, String message) {
+            super.raise(key, severity, title, message);
+        }
+
+        @Override
+        public synchronized void clear(String key, String message) {
+            super.clear(key, message);
+        }
+    }
+
+    @Test
+    void jobResultsAndFreshnessBecomeAlerts(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("pw"), "x\n");
+        Files.writeString(dir.resolve("c.yaml"), "host: h\nrepository: {url: " + dir.resolve("repo") + ", password-file: "
+                + dir.resolve("pw") + "}\nstate-dir: " + dir.resolve("state") + "\nlog-dir: " + dir.resolve("log") + "\n"
+                + "metrics-file: " + dir.resolve("m.prom") + "\n"
+                + "sources:\n  - {name: db, path: /srv/db}\n  - {name: web, path: /srv/web}\n"
+                + "schedule: {backup: \"* * * * * ?\", prune: \"0 0 0 1 1 ? 2099\", check: \"0 0 0 1 1 ? 2099\","
+                + " drill: \"0 0 0 1 1 ? 2099\", quota: \"0 0 0 1 1 ? 2099\", audit: \"0 0 0 1 1 ? 2099\"}\n");
+        Config config = new ConfigLoader().load(dir.resolve("c.yaml"));
+        Instant now = Instant.now();
+        // the repository: db backed up an hour ago, web two days ago
+        String snapshots = "[{\"id\":\"aa\",\"time\":\"" + now.minusSeconds(3600) + "\",\"hostname\":\"h\",\"paths\":[\"/srv/db\"],\"tags\":[\"db\"]},"
+                + "{\"id\":\"bb\",\"time\":\"" + now.minusSeconds(172800) + "\",\"hostname\":\"h\",\"paths\":[\"/srv/web\"],\"tags\":[\"web\"]}]";
+        List<List<String>> resticCalls = Collections.synchronizedList(new ArrayList<>());
+        Restic restic = new Restic(new ResticSettings("restic", config.repository().url(), dir.resolve("pw"), null, null,
+                null, List.of()), spec -> {
+                    resticCalls.add(spec.command());
+                    boolean list = spec.command().contains("snapshots");
+                    return new ProcessResult(0, list ? snapshots : "", "", Duration.ZERO, false);
+                });
+        AtomicInteger backups = new AtomicInteger();
+        Cancellation cancel = new Cancellation();
+        CommandInvoker fake = new CommandInvoker() {
+            @Override
+            public boolean exists(String command) {
+                return true;
+            }
+
+            @Override
+            public boolean hasOption(String command, String option) {
+                return true;
+            }
+
+            @Override
+            public int run(PrintWriter out, PrintWriter err, List<String> args) {
+                backups.incrementAndGet();
+                out.print("{\"status\":\"partial\",\"sources\":[{\"source\":\"db\",\"status\":\"ok\"},"
+                        + "{\"source\":\"web\",\"status\":\"failed\",\"error\":\"path /srv/web does not exist\"}]}");
+                return 3;
+            }
+        };
+        Recording alerts = new Recording();
+        Daemon d = new Daemon(new Daemon.Context(config, dir.resolve("c.yaml"), cancel, Clock.systemDefaultZone(),
+                alerts, restic, new RunHistory(config.stateDir()), new AuditLog(config.logDir()), fake,
+                new PrintWriter(new StringWriter())));
+        Thread t = new Thread(d::run);
+        t.start();
+        try {
+            DaemonFixture.await(Duration.ofSeconds(20), "two backup runs", () -> alerts.pings.size() >= 4);
+        } finally {
+            d.stop();
+            t.join(10_000);
+        }
+        assertEquals(List.of("start backup", "fail backup", "start backup", "fail backup"), alerts.pings.subList(0, 4));
+        assertEquals(org.cfs.backup.alert.Alerts.Severity.CRITICAL, alerts.open.get("backup-failed:web").severity());
+        assertTrue(alerts.open.get("backup-failed:web").message().contains("does not exist"));
+        assertTrue(alerts.open.containsKey("stale:web"), alerts.open.keySet().toString());
+        assertTrue(!alerts.open.containsKey("stale:db") && !alerts.open.containsKey("backup-failed:db"));
+        // the condition stays open (de-duplication of repeated raises is the channels' job, per Alerts)
+        assertTrue(alerts.events.stream().noneMatch(e -> e.equals("clear stale:web")));
+        assertTrue(resticCalls.stream().anyMatch(c -> c.contains("snapshots") && c.contains("--no-lock")));
+        String prom = Files.readString(dir.resolve("m.prom"));
+        assertTrue(prom.contains("cfs_backup_newest_snapshot_timestamp_seconds{source=\"web\"} "
+                + now.minusSeconds(172800).getEpochSecond()), prom);
+        assertTrue(prom.contains("cfs_backup_job_last_ok{job=\"backup\"} 0"), prom);
+    }
+}
