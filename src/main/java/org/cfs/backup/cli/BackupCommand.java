@@ -46,6 +46,10 @@ final class BackupCommand extends BaseCommand {
             report = op.run(selected, dryRun);
         }
         DriveRuns.afterBackup(s, report, err()); // issue 5: Drive 403s get their reason and advice
+        if (!dryRun && report.status().equals("ok")) {
+            s.alerts().open().stream().filter(a -> a.key().startsWith(Services.RECONCILED_ALERT))
+                    .forEach(a -> s.alerts().clear(a.key(), "a backup completed since the restart"));
+        }
         if (json) {
             JsonOutput.print(out(), report);
         } else {

@@ -326,6 +326,12 @@ class BackupIT {
         assertEquals("running", ItEnv.state(ctr));
         assertFalse(Files.exists(env.dir.resolve("state/quiesce-journal.json")));
         assertTrue(Files.readString(env.dir.resolve("log/cfs-backup.log")).contains("op=reconcile"));
+        assertTrue(Files.readString(env.dir.resolve("state/alerts.json")).contains("reconciled:" + ctr),
+                "an alert tells a human about the crash");
+        ItEnv.Run again = env.cli("backup", "--json");
+        assertEquals(0, again.exit(), again.err());
+        assertFalse(Files.readString(env.dir.resolve("state/alerts.json")).contains("reconciled:" + ctr),
+                "cleared by the next good backup");
     }
 
     @Test
