@@ -21,6 +21,7 @@ import org.cfs.backup.process.ProcessResult;
 import org.cfs.backup.process.ProcessRunner;
 import org.cfs.backup.process.ProcessSpec;
 import org.cfs.backup.restic.BackupRequest;
+import org.cfs.backup.restic.BackupStatus;
 import org.cfs.backup.restic.Restic;
 import org.cfs.backup.restic.ResticError;
 import org.cfs.backup.restic.ResticException;
@@ -169,7 +170,7 @@ public final class BackupOperation {
             }
         }
         Restic.BackupOutcome o = restic.backup(request(s, s.allPaths(), null, null, dryRun, false),
-                st -> progress.progress(s.name(), st), null);
+                progressOf(s), null);
         return fromOutcome(s, o, seconds(t0), 0, dryRun);
     }
 
@@ -181,12 +182,12 @@ public final class BackupOperation {
                 : docker.containersUsing(s.volume()).stream().filter(Docker.Container::running).toList();
         if (toQuiesce.isEmpty() || dryRun) {
             Restic.BackupOutcome o = restic.backup(request(s, paths, null, null, dryRun, false),
-                    st -> progress.progress(s.name(), st), null);
+                    progressOf(s), null);
             return fromOutcome(s, o, seconds(t0), 0, dryRun);
         }
         // pass 1 while the containers run: it carries the bulk of the new data
         Restic.BackupOutcome pass1 = restic.backup(request(s, paths, null, null, false, true),
-                st -> progress.progress(s.name(), st), null);
+                progressOf(s), null);
         String pass1Id = pass1.summary().snapshotId();
         cancellation.check();
         List<String> ids = toQuiesce.stream().map(Docker.Container::id).toList();
@@ -202,7 +203,7 @@ public final class BackupOperation {
                 docker.pause(ids);
             }
             pass2 = restic.backup(request(s, paths, null, pass1Id, false, false),
-                    st -> progress.progress(s.name(), st), null);
+                    progressOf(s), null);
         } finally {
             try {
                 if (c == Consistency.STOP) {
@@ -236,7 +237,7 @@ public final class BackupOperation {
         BackupRequest req = request(s, List.of(), s.stdinFilenameOrDefault(), null, dryRun, false);
         ProcessResult dump = runner.run(ProcessSpec.of(s.command()).stdoutStream(in -> {
             try {
-                outcome.set(restic.backup(req, st -> progress.progress(s.name(), st), in));
+                outcome.set(restic.backup(req, progressOf(s), in));
             } catch (RuntimeException e) {
                 resticError.set(e);
             }
@@ -280,6 +281,10 @@ public final class BackupOperation {
         }
         return new SourceResult(s.name(), status, dryRun ? null : sum.snapshotId(), duration, downtime, error,
                 sum.filesNew(), sum.filesChanged(), sum.dataAdded(), sum.totalBytesProcessed(), dryRun);
+    }
+
+    private Consumer<BackupStatus> progressOf(SourceConfig s) {
+        return progress == ProgressListener.NONE ? null : st -> progress.progress(s.name(), st);
     }
 
     private static double seconds(long t0) {
