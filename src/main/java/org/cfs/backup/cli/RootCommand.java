@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 /** {@code cfs-backup [-c FILE] [-v] COMMAND}: the global options and the list of commands. */
 @Command(name = "cfs-backup", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Backs up Docker volumes, folders and database dumps with restic, proves restores, watches the remote.",
-        subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, DemoCommand.class})
+        subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, RestoreCommand.class,
+                DrillCommand.class, CheckCommand.class, DemoCommand.class})
 public final class RootCommand implements Runnable {
     private final Map<String, String> env;
     private final Cancellation cancellation;
