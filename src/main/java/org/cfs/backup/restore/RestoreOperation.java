@@ -333,6 +333,7 @@ public final class RestoreOperation {
             List<String> livePaths = maps.stream().map(m -> m.live().toString()).toList();
             List<String> excludes = new ArrayList<>(s.excludes());
             for (String lp : livePaths) {
+                // work folders inside a mount-point folder are no part of its state
                 excludes.add(lp + "/" + TreeSwap.NEW);
                 excludes.add(lp + "/" + TreeSwap.OLD);
             }
@@ -344,7 +345,7 @@ public final class RestoreOperation {
                     + SnapshotSelector.PRE_RESTORE_TAG + ")");
             for (Mapping m : maps) {
                 cancellation.check();
-                Path staging = TreeSwap.stagingDir(m.live());
+                Path staging = TreeSwap.workDirs(m.live()).staging();
                 restic.restore(snap.id(), staging.toString(), List.of(m.snapshotPath()), false);
                 cancellation.check();
                 Path staged = staging.resolve(relative(m.snapshotPath()));

@@ -16,9 +16,9 @@ import org.cfs.backup.ExitCode;
 import org.cfs.backup.state.AtomicFiles;
 
 /**
- * Replaces a live folder's contents with a staged tree, crash-safely. The staged tree sits inside
- * the folder itself ({@value #NEW}), so it is on the same filesystem even when the folder is a
- * mount point, and every step is a rename. A marker file in the state dir names the phase; when a
+ * Replaces a live folder's contents with a staged tree, crash-safely. The staged tree sits next
+ * to the folder ({@code .cfs-restore-new-NAME}; inside it as {@value #NEW} when the folder is a
+ * mount point), so it is on the same filesystem and every step is a rename. A marker file in the state dir names the phase; when a
  * run dies half-way, {@link #recover} puts the old contents back, so the folder never stays a mix.
  * Swapping the folder's children (not the folder) keeps a paused container's bind mount valid.
  */
@@ -27,8 +27,12 @@ public final class TreeSwap {
     static final String OLD = ".cfs-restore-old";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What the marker file records: the live folder, the staged root inside it, and the phase. */
-    record Marker(String target, String staged, String phase) {
+    /** What the marker file records: the live folder, the staged root, the two work folders, the phase. */
+    record Marker(String target, String staged, String staging, String old, String phase) {
+    }
+
+    /** The staging folder restic restores into and the folder the old contents wait in during a swap. */
+    public record WorkDirs(Path staging, Path old) {
     }
 
     private final Path stateDir;
@@ -39,9 +43,18 @@ public final class TreeSwap {
         this.log = log;
     }
 
-    /** The folder restic restores into for this live folder. */
-    public static Path stagingDir(Path live) {
-        return live.resolve(NEW);
+    /** The work folders of a live folder: beside it when it shares its parent's filesystem, else inside it. */
+    public static WorkDirs workDirs(Path live) {
+        Path parent = live.getParent();
+        try {
+            if (parent != null && Files.getAttribute(live, "unix:dev").equals(Files.getAttribute(parent, "unix:dev"))) {
+                String name = live.getFileName().toString();
+                return new WorkDirs(parent.resolve(NEW + "-" + name), parent.resolve(OLD + "-" + name));
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // fall back to inside the folder, which is on its filesystem by definition
+        }
+        return new WorkDirs(live.resolve(NEW), live.resolve(OLD));
     }
 
     Path markerFile(Path live) {
@@ -52,8 +65,9 @@ public final class TreeSwap {
         return stateDir.resolve("restore-swap-" + h + ".json");
     }
 
-    private void mark(Path live, Path staged, String phase) throws IOException {
-        AtomicFiles.write(markerFile(live), JSON.writeValueAsString(new Marker(live.toString(), staged.toString(), phase)));
+    private void mark(Path live, Path staged, WorkDirs w, String phase) throws IOException {
+        AtomicFiles.write(markerFile(live), JSON.writeValueAsString(new Marker(live.toString(), staged.toString(),
+                w.staging().toString(), w.old().toString(), phase)));
     }
 
     /**
@@ -61,18 +75,19 @@ public final class TreeSwap {
      * folder's own owner/mode/mtime from the staged root, then both staging folders removed.
      */
     public void swap(Path live, Path staged) {
-        Path old = live.resolve(OLD);
+        WorkDirs w = workDirs(live);
+        Path old = w.old();
         try {
-            mark(live, staged, "old-out");
+            mark(live, staged, w, "old-out");
             FileTrees.deleteTree(old);
             Files.createDirectory(old);
             FileTrees.moveChildren(live, old, NEW, OLD);
             FileTrees.Meta meta = FileTrees.readMeta(staged);
-            mark(live, staged, "new-in");
+            mark(live, staged, w, "new-in");
             FileTrees.moveChildren(staged, live);
-            mark(live, staged, "cleanup");
+            mark(live, staged, w, "cleanup");
             FileTrees.deleteTree(old);
-            FileTrees.deleteTree(live.resolve(NEW));
+            FileTrees.deleteTree(w.staging());
             // last: every change above touched the folder's own mtime
             FileTrees.applyMeta(meta, live);
             Files.deleteIfExists(markerFile(live));
@@ -103,7 +118,7 @@ public final class TreeSwap {
             for (Path f : ds) {
                 Marker m = JSON.readValue(f.toFile(), Marker.class);
                 Path live = Path.of(m.target());
-                Path old = live.resolve(OLD);
+                Path old = Path.of(m.old());
                 Path staged = Path.of(m.staged());
                 if (!"cleanup".equals(m.phase()) && Files.isDirectory(old, LinkOption.NOFOLLOW_LINKS)) {
                     if ("new-in".equals(m.phase()) && Files.isDirectory(staged)) {
@@ -116,7 +131,7 @@ public final class TreeSwap {
                     log.accept("finished clean-up of an interrupted in-place restore of " + live);
                 }
                 FileTrees.deleteTree(old);
-                FileTrees.deleteTree(live.resolve(NEW));
+                FileTrees.deleteTree(Path.of(m.staging()));
                 Files.deleteIfExists(f);
                 repaired.add(live);
             }
@@ -133,9 +148,9 @@ public final class TreeSwap {
             return;
         }
         try {
-            FileTrees.deleteTree(live.resolve(NEW));
+            FileTrees.deleteTree(workDirs(live).staging());
         } catch (IOException e) {
-            throw new CfsException(ExitCode.FAILED, "cannot remove the leftover staging folder " + live.resolve(NEW)
+            throw new CfsException(ExitCode.FAILED, "cannot remove the leftover staging folder " + workDirs(live).staging()
                     + ": " + e.getMessage());
         }
     }
