@@ -333,11 +333,12 @@ public final class DrillOperation {
 
     // ---- dumps ----
 
+    private static final java.util.regex.Pattern DUMP_PROGRAM =
+            java.util.regex.Pattern.compile("(^|[/\\s])(mariadb-dump|mysqldump)(\\s|$)");
+
+    /** True when the command runs mariadb-dump or mysqldump (directly, through docker exec or a shell). */
     static boolean isMariadbDump(List<String> command) {
-        return command != null && command.stream().anyMatch(a -> {
-            String base = a.substring(a.lastIndexOf('/') + 1);
-            return base.equals("mariadb-dump") || base.equals("mysqldump");
-        });
+        return command != null && command.stream().anyMatch(a -> DUMP_PROGRAM.matcher(a).find());
     }
 
     /** Counts the bytes that pass and keeps the last ones, for the completeness trailer. */
