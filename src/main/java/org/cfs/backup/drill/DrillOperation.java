@@ -191,7 +191,7 @@ public final class DrillOperation {
                 throw new CancelledException();
             }
             if (!r.ok()) {
-                problems.add("restic dump of " + root + " failed: " + restic.failure("restic dump", r).getMessage());
+                problems.add(restic.failure("restic dump of " + root, r).getMessage());
             }
             fb[0] += v.files;
             fb[1] += v.bytes;
@@ -422,7 +422,7 @@ public final class DrillOperation {
             throw new CancelledException();
         }
         if (!r.ok()) {
-            problems.add("restic dump of " + path + " failed: " + restic.failure("restic dump", r).getMessage());
+            problems.add(restic.failure("restic dump of " + path, r).getMessage());
         }
         TailCounter tc = counter.get();
         long bytes = tc == null ? 0 : tc.count;

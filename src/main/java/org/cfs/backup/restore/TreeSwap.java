@@ -28,7 +28,7 @@ public final class TreeSwap {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the marker file records: the live folder, the staged root, the two work folders, the phase. */
-    record Marker(String target, String staged, String staging, String old, String phase) {
+    record Marker(String target, String staged, String staging, String old, String phase, Long liveMtimeNanos) {
     }
 
     /** The staging folder restic restores into and the folder the old contents wait in during a swap. */
@@ -65,9 +65,9 @@ public final class TreeSwap {
         return stateDir.resolve("restore-swap-" + h + ".json");
     }
 
-    private void mark(Path live, Path staged, WorkDirs w, String phase) throws IOException {
+    private void mark(Path live, Path staged, WorkDirs w, String phase, long liveMtimeNanos) throws IOException {
         AtomicFiles.write(markerFile(live), JSON.writeValueAsString(new Marker(live.toString(), staged.toString(),
-                w.staging().toString(), w.old().toString(), phase)));
+                w.staging().toString(), w.old().toString(), phase, liveMtimeNanos)));
     }
 
     /**
@@ -78,14 +78,16 @@ public final class TreeSwap {
         WorkDirs w = workDirs(live);
         Path old = w.old();
         try {
-            mark(live, staged, w, "old-out");
+            // the folder's own mtime, so that a roll-back leaves it exactly as it was
+            long mtime = Files.getLastModifiedTime(live, LinkOption.NOFOLLOW_LINKS).to(java.util.concurrent.TimeUnit.NANOSECONDS);
+            mark(live, staged, w, "old-out", mtime);
             FileTrees.deleteTree(old);
             Files.createDirectory(old);
             FileTrees.moveChildren(live, old, NEW, OLD);
             FileTrees.Meta meta = FileTrees.readMeta(staged);
-            mark(live, staged, w, "new-in");
+            mark(live, staged, w, "new-in", mtime);
             FileTrees.moveChildren(staged, live);
-            mark(live, staged, w, "cleanup");
+            mark(live, staged, w, "cleanup", mtime);
             FileTrees.deleteTree(old);
             FileTrees.deleteTree(w.staging());
             // last: every change above touched the folder's own mtime
@@ -120,18 +122,28 @@ public final class TreeSwap {
                 Path live = Path.of(m.target());
                 Path old = Path.of(m.old());
                 Path staged = Path.of(m.staged());
-                if (!"cleanup".equals(m.phase()) && Files.isDirectory(old, LinkOption.NOFOLLOW_LINKS)) {
+                boolean rolledBack = !"cleanup".equals(m.phase()) && Files.isDirectory(old, LinkOption.NOFOLLOW_LINKS);
+                if (rolledBack) {
                     if ("new-in".equals(m.phase()) && Files.isDirectory(staged)) {
                         // what is in the live folder now came from the staged tree: send it back
                         FileTrees.moveChildren(live, staged, NEW, OLD);
                     }
                     FileTrees.moveChildren(old, live);
+                    if (m.liveMtimeNanos() != null) {
+                        Files.setLastModifiedTime(live, java.nio.file.attribute.FileTime.from(m.liveMtimeNanos(),
+                                java.util.concurrent.TimeUnit.NANOSECONDS));
+                    }
                     log.accept("rolled back an interrupted in-place restore of " + live + ": its old contents are back");
                 } else {
                     log.accept("finished clean-up of an interrupted in-place restore of " + live);
                 }
                 FileTrees.deleteTree(old);
                 FileTrees.deleteTree(Path.of(m.staging()));
+                if (rolledBack && m.liveMtimeNanos() != null) {
+                    // removing a work folder inside a mount-point folder touched its mtime again
+                    Files.setLastModifiedTime(live, java.nio.file.attribute.FileTime.from(m.liveMtimeNanos(),
+                            java.util.concurrent.TimeUnit.NANOSECONDS));
+                }
                 Files.deleteIfExists(f);
                 repaired.add(live);
             }
