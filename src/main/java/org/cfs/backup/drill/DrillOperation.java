@@ -179,13 +179,37 @@ public final class DrillOperation {
         Map<String, Path> live = liveRoots(s, snap);
         for (String root : snap.paths()) {
             cancellation.check();
-            ListingIndex index = index(snap, root);
-            TarVerifier v;
+            // the listing and the dump start together: restic's start-up (opening the repository,
+            // loading its index) overlaps; the tar reader waits for the listing before its first entry
+            java.util.concurrent.CompletableFuture<ListingIndex> listing = new java.util.concurrent.CompletableFuture<>();
+            Thread lister = new Thread(() -> {
+                try {
+                    listing.complete(index(snap, root));
+                } catch (RuntimeException e) {
+                    listing.completeExceptionally(e);
+                }
+            }, "drill-ls");
+            lister.setDaemon(true);
+            lister.start();
+            TarVerifier[] v = new TarVerifier[1];
             ProcessResult r;
             try (LiveComparison cmp = new LiveComparison(problems)) {
-                v = new TarVerifier(index, root, live.get(root), problems, cmp);
-                TarVerifier verifier = v;
-                r = restic.dump(snap.id(), root, verifier::read);
+                r = restic.dump(snap.id(), root, in -> {
+                    ListingIndex index;
+                    try {
+                        index = listing.join();
+                    } catch (java.util.concurrent.CompletionException e) {
+                        return; // reported below; the runner drains restic's output
+                    }
+                    v[0] = new TarVerifier(index, root, live.get(root), problems, cmp);
+                    v[0].read(in);
+                });
+            }
+            ListingIndex index;
+            try {
+                index = listing.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : e;
             }
             if (r.cancelled()) {
                 throw new CancelledException();
@@ -193,8 +217,10 @@ public final class DrillOperation {
             if (!r.ok()) {
                 problems.add(restic.failure("restic dump of " + root, r).getMessage());
             }
-            fb[0] += v.files;
-            fb[1] += v.bytes;
+            if (v[0] != null) {
+                fb[0] += v[0].files;
+                fb[1] += v[0].bytes;
+            }
             if (index.unseenCount() > 0) {
                 reportMissing(snap, root, index, problems);
             }
@@ -295,7 +321,7 @@ public final class DrillOperation {
                         if (liveRoot != null) {
                             try (InputStream in = Files.newInputStream(p)) {
                                 cmp.submit(liveRoot.resolve(rel), snapPath, attrs.size(), index.mtimeAt(slot),
-                                        LiveComparison.sha256(in));
+                                        Fingerprint.of(in));
                             } catch (IOException e) {
                                 problems.add(snapPath + ": cannot read the restored file: " + e.getMessage());
                             }

@@ -7,8 +7,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -35,22 +33,22 @@ final class LiveComparison implements AutoCloseable {
         }, new ThreadPoolExecutor.CallerRunsPolicy());
     }
 
-    void submit(Path live, String snapshotPath, long size, long mtimeNanos, byte[] snapshotHash) {
+    void submit(Path live, String snapshotPath, long size, long mtimeNanos, long snapshotHash) {
         pool.execute(() -> compare(live, snapshotPath, size, mtimeNanos, snapshotHash));
     }
 
-    private void compare(Path live, String snapshotPath, long size, long mtimeNanos, byte[] snapshotHash) {
+    private void compare(Path live, String snapshotPath, long size, long mtimeNanos, long snapshotHash) {
         try {
             BasicFileAttributes a = Files.readAttributes(live, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (!a.isRegularFile() || a.size() != size || a.lastModifiedTime().to(TimeUnit.NANOSECONDS) != mtimeNanos) {
                 return; // changed since the backup the ordinary way: nothing to learn
             }
-            byte[] h;
+            long h;
             try (InputStream in = Files.newInputStream(live)) {
-                h = sha256(in);
+                h = Fingerprint.of(in);
             }
             compared.incrementAndGet();
-            if (!Arrays.equals(h, snapshotHash)) {
+            if (h != snapshotHash) {
                 problems.add(snapshotPath + ": the live file " + live + " has the snapshot's size and mtime but other "
                         + "bytes (silent corruption of the disk or of the backup)");
             }
@@ -58,24 +56,6 @@ final class LiveComparison implements AutoCloseable {
             // deleted since the backup
         } catch (IOException e) {
             problems.add(snapshotPath + ": cannot read the live file " + live + ": " + e.getMessage());
-        }
-    }
-
-    static byte[] sha256(InputStream in) throws IOException {
-        MessageDigest md = newDigest();
-        byte[] buf = new byte[65536];
-        int n;
-        while ((n = in.read(buf)) > 0) {
-            md.update(buf, 0, n);
-        }
-        return md.digest();
-    }
-
-    static MessageDigest newDigest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
         }
     }
 

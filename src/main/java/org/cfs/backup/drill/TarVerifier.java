@@ -3,14 +3,13 @@ package org.cfs.backup.drill;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * Reads the tar stream of {@code restic dump SNAPSHOT PATH} entry by entry: every entry must be
- * in the snapshot's listing with the listed type and size; every file is hashed and, when the
+ * in the snapshot's listing with the listed type and size; every file is fingerprinted and, when the
  * live source holds it unchanged, compared with it. Nothing is written to disk.
  */
 final class TarVerifier {
@@ -60,7 +59,7 @@ final class TarVerifier {
                 if (type != ListingIndex.FILE) {
                     continue;
                 }
-                MessageDigest md = LiveComparison.newDigest();
+                Fingerprint md = new Fingerprint();
                 long n = 0;
                 int r;
                 while ((r = tar.read(buf)) > 0) {
@@ -74,7 +73,7 @@ final class TarVerifier {
                 }
                 files++;
                 if (live != null && liveRoot != null) {
-                    live.submit(livePath(path), path, n, index.mtimeAt(slot), md.digest());
+                    live.submit(livePath(path), path, n, index.mtimeAt(slot), md.value());
                 }
             }
         } catch (IOException e) {
