@@ -74,18 +74,22 @@ case $mode in
     size=$(du -sb "$data" | cut -f1)
     echo "snapshot $snap of $data: $size bytes; $runs runs each, median wall seconds"
     restic dump "$snap" "$data" > /dev/null # warm the cache
-    d=() ; s=() ; r=() ; c=()
+    d=() ; p=() ; s=() ; r=() ; c=()
+    rm -rf "$work/r-raw" "$work/r-cfs"
+    # each timed command starts after a sync, so that no run pays for the previous one's write-back
     for i in $(seq 1 "$runs"); do
-      d+=("$(wall restic dump "$snap" "$data")")
-      s+=("$(wall java "${java_opts[@]}" -Xmx128m -jar "$jar" -c "$cfg" drill)")
-      rm -rf "$work/r-raw" "$work/r-cfs"
-      r+=("$(wall restic restore "$snap" --target "$work/r-raw")")
-      c+=("$(wall java "${java_opts[@]}" -Xmx128m -jar "$jar" -c "$cfg" restore bench --target "$work/r-cfs")")
-      rm -rf "$work/r-raw" "$work/r-cfs"
+      sync; d+=("$(wall restic dump "$snap" "$data")")
+      sync; p+=("$(wall sh -c "restic dump $snap $data | cat > /dev/null")")
+      sync; s+=("$(wall java "${java_opts[@]}" -Xmx128m -jar "$jar" -c "$cfg" drill)")
+      sync; r+=("$(wall restic restore "$snap" --target "$work/r-raw")")
+      rm -rf "$work/r-raw"
+      sync; c+=("$(wall java "${java_opts[@]}" -Xmx128m -jar "$jar" -c "$cfg" restore bench --target "$work/r-cfs")")
+      rm -rf "$work/r-cfs"
     done
-    md=$(median "${d[@]}"); ms=$(median "${s[@]}"); mr=$(median "${r[@]}"); mc=$(median "${c[@]}")
+    md=$(median "${d[@]}"); mp=$(median "${p[@]}"); ms=$(median "${s[@]}"); mr=$(median "${r[@]}"); mc=$(median "${c[@]}")
     echo "raw 'restic dump' to /dev/null:  ${d[*]}  median $md s"
-    echo "cfs-backup drill (streaming):    ${s[*]}  median $ms s  ratio $(python3 -c "print(round($ms/$md,2))")"
+    echo "raw 'restic dump | cat':         ${p[*]}  median $mp s"
+    echo "cfs-backup drill (streaming):    ${s[*]}  median $ms s  ratio $(python3 -c "print(round($ms/$md,2))") (to the piped dump: $(python3 -c "print(round($ms/$mp,2))"))"
     echo "raw 'restic restore --target':   ${r[*]}  median $mr s"
     echo "cfs-backup restore --target:     ${c[*]}  median $mc s  ratio $(python3 -c "print(round($mc/$mr,2))")"
     ;;
