@@ -60,7 +60,7 @@ PY
 wall() { # prints the wall seconds of the command
   local t0 t1
   t0=$(date +%s.%N)
-  "$@" >/dev/null
+  "$@" >/dev/null || { echo "failed (exit $?): $*" >&2; return 1; }
   t1=$(date +%s.%N)
   python3 -c "print(round($t1 - $t0, 2))"
 }
@@ -78,7 +78,7 @@ case $mode in
     rm -rf "$work/r-raw" "$work/r-cfs"
     # each timed command starts after a sync, so that no run pays for the previous one's write-back
     for i in $(seq 1 "$runs"); do
-      sync; d+=("$(wall restic dump "$snap" "$data")")
+      sync; d+=("$(wall restic dump "$snap" "$data")") || exit 1
       sync; p+=("$(wall sh -c "restic dump $snap $data | cat > /dev/null")")
       sync; s+=("$(wall java "${java_opts[@]}" -Xmx128m -jar "$jar" -c "$cfg" drill)")
       sync; r+=("$(wall restic restore "$snap" --target "$work/r-raw")")
@@ -99,8 +99,9 @@ case $mode in
     log=$work/many/gc.log
     rm -f "$log"
     echo "snapshot $snap of $data ($FILES files)"
-    t=$(wall java "${java_opts[@]}" -Xmx256m "-Xlog:gc:file=$log" -jar "$jar" -c "$cfg" drill)
-    echo "drill with -Xmx256m: exit ok, $t s wall"
+    t=$(wall java "${java_opts[@]}" -Xmx256m "-Xlog:gc:file=$log" -jar "$jar" -c "$cfg" drill) || exit 1
+    echo "drill with -Xmx256m: passed (exit 0), $t s wall"
+    echo "raw 'restic dump' of the same snapshot to /dev/null: $(wall restic dump "$snap" "$data") s wall"
     python3 - "$log" <<'PY'
 import re, sys
 peak = 0; n = 0
