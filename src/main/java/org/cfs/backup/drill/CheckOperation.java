@@ -52,9 +52,16 @@ public final class CheckOperation {
         validateSubset(readDataSubset);
         Instant start = Instant.now();
         long t0 = System.nanoTime();
-        // check takes an exclusive lock and restic 0.14 fails at once on any lock, stale ones included
-        restic.removeStaleLocks();
-        ProcessResult r = restic.check(readDataSubset);
+        ProcessResult r;
+        try {
+            // check takes an exclusive lock and restic 0.14 fails at once on any lock, stale ones included
+            restic.removeStaleLocks();
+            r = restic.check(readDataSubset);
+        } catch (CfsException e) {
+            history.append(new RunRecord("check", null, start, Instant.now(), "failed", null, Map.of(), e.getMessage()));
+            auditLog.record("check", "failed", "error=\"" + e.getMessage() + "\"");
+            throw e;
+        }
         if (r.cancelled() || r.exitCode() == 130) {
             throw new CancelledException();
         }
