@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code check [--read-data-subset SPEC] [--json]}: restic check after removing stale locks. */
-@Command(name = "check", description = "Check the repository (restic check); damage exits 1.")
+@Command(name = "check", mixinStandardHelpOptions = true, description = "Check the repository (restic check); damage exits 1.")
 final class CheckCommand extends BaseCommand {
     @Option(names = "--read-data-subset", paramLabel = "SPEC", description = "Also read this share of the data: n/t, x%% or a size.")
     String subset;

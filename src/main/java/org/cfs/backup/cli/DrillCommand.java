@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code drill [SOURCE...] [--full] [--json]}: proves the latest snapshots restore and are intact. */
-@Command(name = "drill", description = "Prove that the latest snapshots restore and are intact (streaming; --full restores for real).")
+@Command(name = "drill", mixinStandardHelpOptions = true, description = "Prove that the latest snapshots restore and are intact (streaming; --full restores for real).")
 final class DrillCommand extends BaseCommand {
     @Parameters(paramLabel = "SOURCE", arity = "0..*", description = "Sources to drill (default: all).")
     List<String> sources = new ArrayList<>();

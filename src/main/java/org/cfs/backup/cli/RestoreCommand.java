@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code restore SOURCE [--snapshot ID|latest] [--target DIR] [--include PATH]... [--pipe-to CMD] [--dry-run] [--yes] [--json]}. */
-@Command(name = "restore", description = "Restore a source into an empty folder, in place, or (dumps) into a command.")
+@Command(name = "restore", mixinStandardHelpOptions = true, description = "Restore a source into an empty folder, in place, or (dumps) into a command.")
 final class RestoreCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "SOURCE", description = "The source to restore.")
     String source;
