@@ -138,4 +138,22 @@ class RestoreTargetIT {
         assertFalse(Files.exists(tmp.resolve("x")));
         assertFalse(Files.exists(tmp.resolve("y")));
     }
+
+    @Test
+    void pathSourceInPlaceHoldsExactlyTheSnapshotAfterwards() throws Exception {
+        Map<String, String> before = RestoreFixture.describe(src);
+        fx.initAndBackup("home");
+        Files.delete(src.resolve("script.sh"));
+        Files.writeString(src.resolve("project/deep/er/notes.txt"), "edited");
+        Files.writeString(src.resolve("added.txt"), "new");
+        RestoreFixture.Run include = fx.run("restore", "home", "--include", "project", "--yes");
+        assertEquals(2, include.code(), include.toString());
+        JsonNode r = fx.ok("restore", "home", "--yes", "--json").json();
+        assertEquals("in-place", r.get("mode").asText());
+        assertTrue(r.get("containers_stopped").isEmpty());
+        assertEquals(before, RestoreFixture.describe(src));
+        try (var siblings = Files.list(src.getParent())) {
+            assertFalse(siblings.anyMatch(p -> p.getFileName().toString().startsWith(".cfs-restore")), "work folder left");
+        }
+    }
 }
