@@ -25,13 +25,20 @@ final class TreeDiff {
     final List<String> changed = new ArrayList<>();
     final List<String> removed = new ArrayList<>();
 
+    /** What a dry run needs of a listed node (about a third of a parsed {@link Restic.LsNode}). */
+    record Node(String type, long uid, long gid, long mode, long size, long mtimeNanos, String linktarget) {
+        static Node of(Restic.LsNode n) {
+            return new Node(n.type().intern(), n.uid(), n.gid(), n.mode(), n.size(), n.mtimeNanos(), n.linktarget());
+        }
+    }
+
     /** Compares one snapshot path with its live folder; names are relative to the source's root. */
     void compare(Restic restic, String snapshotId, String snapRoot, Path live, String prefix) throws IOException {
-        Map<String, Restic.LsNode> snap = new HashMap<>();
+        Map<String, Node> snap = new HashMap<>();
         String rootSlash = snapRoot.endsWith("/") ? snapRoot : snapRoot + "/";
         restic.ls(snapshotId, List.of(snapRoot), n -> {
             if (n.path().startsWith(rootSlash)) {
-                snap.put(n.path().substring(rootSlash.length()), n);
+                snap.put(n.path().substring(rootSlash.length()), Node.of(n));
             }
         });
         if (Files.isDirectory(live, LinkOption.NOFOLLOW_LINKS)) {
@@ -57,7 +64,7 @@ final class TreeDiff {
 
                 private void visit(Path p, BasicFileAttributes attrs) throws IOException {
                     String rel = live.relativize(p).toString();
-                    Restic.LsNode n = snap.remove(rel);
+                    Node n = snap.remove(rel);
                     if (n == null) {
                         removed.add(prefix + rel);
                     } else if (differs(n, p, attrs)) {
@@ -71,7 +78,7 @@ final class TreeDiff {
         }
     }
 
-    static boolean differs(Restic.LsNode n, Path p, BasicFileAttributes attrs) throws IOException {
+    static boolean differs(Node n, Path p, BasicFileAttributes attrs) throws IOException {
         String type = attrs.isSymbolicLink() ? "symlink" : attrs.isDirectory() ? "dir" : attrs.isRegularFile() ? "file" : "other";
         if (!type.equals(n.type())) {
             return true;
