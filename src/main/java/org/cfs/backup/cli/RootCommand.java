@@ -19,8 +19,8 @@ public final class RootCommand implements Runnable {
      * run, when it can tell): building all of them costs a short command a good part of its start-up.
      */
     static final List<Class<?>> COMMANDS = List.of(InitCommand.class, BackupCommand.class, SnapshotsCommand.class,
-            DemoCommand.class, AuditCommand.class, RemoteCommand.class, QuotaCommand.class, PruneCommand.class,
-            StatusCommand.class, DaemonCommand.class);
+            RestoreCommand.class, DrillCommand.class, CheckCommand.class, PruneCommand.class, StatusCommand.class,
+            QuotaCommand.class, AuditCommand.class, DaemonCommand.class, RemoteCommand.class, DemoCommand.class);
 
     /** The command names, for callers that ask whether a command exists in this build. */
     static List<String> commandNames() {

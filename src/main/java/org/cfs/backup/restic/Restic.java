@@ -343,4 +343,95 @@ public final class Restic {
         }
         return "null";
     }
+    // ---- restore, drill and check (issue 3) ----
+
+    /** One node of {@code restic ls --json}: a file, dir, symlink, ...; mtime in nanoseconds since the epoch. */
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    public record LsNode(String name, String type, String path, long uid, long gid, long size, long mode,
+                         java.time.Instant mtime, String linktarget) {
+        public boolean isFile() {
+            return "file".equals(type);
+        }
+
+        public boolean isDir() {
+            return "dir".equals(type);
+        }
+
+        /** The modification time in nanoseconds since the epoch (0 when unknown). */
+        public long mtimeNanos() {
+            return mtime == null ? 0 : mtime.getEpochSecond() * 1_000_000_000L + mtime.getNano();
+        }
+    }
+
+    /** Parses one line of {@code ls --json}; the leading snapshot line (and anything else) gives null. */
+    public static LsNode parseLsLine(String line) {
+        if (line == null || line.isBlank() || !line.contains("\"struct_type\":\"node\"")) {
+            return null;
+        }
+        try {
+            return JSON.readValue(line, LsNode.class);
+        } catch (JsonProcessingException e) {
+            throw new CfsException(ExitCode.FAILED, "cannot parse restic ls output: " + e.getOriginalMessage());
+        }
+    }
+
+    public List<String> lsArgs(String snapshotId, List<String> paths) {
+        // --recursive: with folder arguments, 0.14 lists only their direct children otherwise
+        List<String> a = new ArrayList<>(List.of("--json", "--recursive", "--", snapshotId));
+        a.addAll(paths);
+        return command("ls", a.toArray(String[]::new));
+    }
+
+    /** Streams the snapshot's nodes one at a time (a million entries never sit in memory at once). */
+    public void ls(String snapshotId, List<String> paths, Consumer<LsNode> nodes) {
+        ProcessSpec spec = spec(lsArgs(snapshotId, paths)).captureStdout(false).stdoutLines(line -> {
+            LsNode n = parseLsLine(line);
+            if (n != null) {
+                nodes.accept(n);
+            }
+        }).build();
+        runChecked("restic ls", spec);
+    }
+
+    /** {@code restic dump SNAPSHOT PATH}: a tar of a folder, or the bytes of a file, on stdout. */
+    public List<String> dumpArgs(String snapshotId, String path) {
+        return command("dump", "--", snapshotId, path);
+    }
+
+    /** Runs {@code restic dump}, handing stdout to the consumer; the caller classifies the result. */
+    public ProcessResult dump(String snapshotId, String path, ProcessSpec.StreamConsumer consumer) {
+        return runner.run(spec(dumpArgs(snapshotId, path)).stdoutStream(consumer).build());
+    }
+
+    /**
+     * {@code restic restore SNAPSHOT --target DIR [--include P]... [--verify]}; restic 0.14 has no
+     * {@code SNAPSHOT:subpath}, so the tree lands under its absolute paths below the target.
+     */
+    public List<String> restoreArgs(String snapshotId, String target, List<String> includes, boolean verify) {
+        List<String> a = new ArrayList<>(List.of("--target", target));
+        for (String i : includes) {
+            a.add("--include");
+            a.add(i);
+        }
+        if (verify) {
+            a.add("--verify");
+        }
+        a.add("--");
+        a.add(snapshotId);
+        return command("restore", a.toArray(String[]::new));
+    }
+
+    public ProcessResult restore(String snapshotId, String target, List<String> includes, boolean verify) {
+        return runChecked("restic restore", spec(restoreArgs(snapshotId, target, includes, verify)).build());
+    }
+
+    public List<String> checkArgs(String readDataSubset) {
+        return readDataSubset == null ? command("check") : command("check", "--read-data-subset", readDataSubset);
+    }
+
+    /** Runs {@code restic check}; the caller reads the exit code and output (0.14 has no JSON here). */
+    public ProcessResult check(String readDataSubset) {
+        return runner.run(spec(checkArgs(readDataSubset)).stderrLines(l -> { }).build());
+    }
+
 }

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Benchmarks of the drill and the restore against raw restic on the same snapshot (docs/benchmarks.md,
+# section "Drill and restore"). Usage, from the project folder after 'mvn -DskipTests package':
+#   docs/bench-drill.sh throughput [WORKDIR] [MIB]   # streaming drill vs restic dump; restore --target vs restic restore
+#   docs/bench-drill.sh heap [WORKDIR] [FILES]       # peak heap of a drill of FILES small files with -Xmx256m
+# WORKDIR (default /var/tmp/cfs-bench-drill) keeps the data and the repository between runs.
+set -euo pipefail
+cd "$(dirname "$(readlink -f "$0")")/.."
+mode=${1:-throughput}
+work=${2:-/var/tmp/cfs-bench-drill}
+jar=$PWD/target/cfs-backup.jar
+[ -f "$jar" ] || { echo "build the jar first: mvn -DskipTests package" >&2; exit 2; }
+java_opts=(-Xms16m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k)
+runs=${RUNS:-3}
+
+setup() { # $1 = folder name, $2 = generator function
+  local d=$work/$1
+  mkdir -p "$d"
+  echo "bench password" > "$work/password"
+  if [ ! -f "$d/.generated" ]; then "$2" "$d/data"; touch "$d/.generated"; fi
+  cat > "$d/config.yaml" <<YAML
+host: cfs-bench
+repository: {url: $d/repo, password-file: $work/password}
+state-dir: $d/state
+log-dir: $d/log
+cache-dir: $d/cache
+sources:
+  - {name: bench, path: $d/data}
+YAML
+  if [ ! -f "$d/repo/config" ]; then
+    java "${java_opts[@]}" -Xmx256m -jar "$jar" -c "$d/config.yaml" init >/dev/null
+    java "${java_opts[@]}" -Xmx256m -jar "$jar" -c "$d/config.yaml" backup >/dev/null
+  fi
+  export RESTIC_PASSWORD_FILE=$work/password RESTIC_REPOSITORY=$d/repo RESTIC_CACHE_DIR=$d/cache
+  snap=$(restic snapshots --json --tag bench latest | python3 -c 'import json,sys; print(json.load(sys.stdin)[-1]["short_id"])')
+  cfg=$d/config.yaml
+  data=$d/data
+}
+
+gen_big() { # MIB MiB of incompressible data in 64 MiB files, plus a few small files
+  mkdir -p "$1/small"
+  local n=$(( ${MIB:-1024} / 64 ))
+  for i in $(seq 1 "$n"); do head -c $((64 * 1024 * 1024)) /dev/urandom > "$1/part-$i.bin"; done
+  for i in $(seq 1 100); do head -c 4096 /dev/urandom > "$1/small/s$i"; done
+}
+
+gen_many() { # FILES small files in folders of 1000
+  python3 - "$1" "${FILES:-1000000}" <<'PY'
+import os, sys
+root, n = sys.argv[1], int(sys.argv[2])
+for i in range(n):
+    d = os.path.join(root, "d%04d" % (i // 1000))
+    if i % 1000 == 0:
+        os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "f%07d.txt" % i), "w") as f:
+        f.write("file %d\n" % i)
+PY
+}
+
+wall() { # prints the wall seconds of the command
+  local t0 t1
+  t0=$(date +%s.%N)
+  "$@" >/dev/null || { echo "failed (exit $?): $*" >&2; return 1; }
+  t1=$(date +%s.%N)
+  python3 -c "print(round($t1 - $t0, 2))"
+}
+
+median() { python3 -c "import sys,statistics; v=[float(x) for x in sys.argv[1:]]; print(statistics.median(v))" "$@"; }
+
+case $mode in
+  throughput)
+    MIB=${3:-1024}
+    setup big gen_big
+    size=$(du -sb "$data" | cut -f1)
+    echo "snapshot $snap of $data: $size bytes; $runs runs each, median wall seconds"
+    restic dump "$snap" "$data" > /dev/null # warm the cache
+    d=() ; p=() ; s=() ; r=() ; c=()
+    rm -rf "$work/r-raw" "$work/r-cfs"
+    # each timed command starts after a sync, so that no run pays for the previous one's write-back
+    for i in $(seq 1 "$runs"); do
+      sync; d+=("$(wall restic dump "$snap" "$data")") || exit 1
+      sync; p+=("$(wall sh -c "restic dump $snap $data | cat > /dev/null")")
+      sync; s+=("$(wall java "${java_opts[@]}" -Xmx128m -jar "$jar" -c "$cfg" drill)")
+      sync; r+=("$(wall restic restore "$snap" --target "$work/r-raw")")
+      rm -rf "$work/r-raw"
+      sync; c+=("$(wall java "${java_opts[@]}" -Xmx128m -jar "$jar" -c "$cfg" restore bench --target "$work/r-cfs")")
+      rm -rf "$work/r-cfs"
+    done
+    md=$(median "${d[@]}"); mp=$(median "${p[@]}"); ms=$(median "${s[@]}"); mr=$(median "${r[@]}"); mc=$(median "${c[@]}")
+    echo "raw 'restic dump' to /dev/null:  ${d[*]}  median $md s"
+    echo "raw 'restic dump | cat':         ${p[*]}  median $mp s"
+    echo "cfs-backup drill (streaming):    ${s[*]}  median $ms s  ratio $(python3 -c "print(round($ms/$md,2))") (to the piped dump: $(python3 -c "print(round($ms/$mp,2))"))"
+    echo "raw 'restic restore --target':   ${r[*]}  median $mr s"
+    echo "cfs-backup restore --target:     ${c[*]}  median $mc s  ratio $(python3 -c "print(round($mc/$mr,2))")"
+    ;;
+  heap)
+    FILES=${3:-1000000}
+    setup many gen_many
+    log=$work/many/gc.log
+    rm -f "$log"
+    echo "snapshot $snap of $data ($FILES files)"
+    t=$(wall java "${java_opts[@]}" -Xmx256m "-Xlog:gc:file=$log" -jar "$jar" -c "$cfg" drill) || exit 1
+    echo "drill with -Xmx256m: passed (exit 0), $t s wall"
+    echo "raw 'restic dump' of the same snapshot to /dev/null: $(wall restic dump "$snap" "$data") s wall"
+    python3 - "$log" <<'PY'
+import re, sys
+peak = 0; n = 0
+for line in open(sys.argv[1]):
+    m = re.search(r"(\d+)M->(\d+)M\((\d+)M\)", line)
+    if m:
+        n += 1
+        peak = max(peak, int(m.group(1)))
+print(f"GC events: {n}; peak heap used (before a GC): {peak} MiB")
+PY
+    ;;
+  *) echo "usage: $0 throughput|heap [WORKDIR] [MIB|FILES]" >&2; exit 2 ;;
+esac

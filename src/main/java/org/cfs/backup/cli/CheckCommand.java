@@ -1,0 +1,41 @@
+package org.cfs.backup.cli;
+
+import java.util.Locale;
+
+import org.cfs.backup.drill.CheckOperation;
+import org.cfs.backup.state.OperationLock;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code check [--read-data-subset SPEC] [--json]}: restic check after removing stale locks. */
+@Command(name = "check", mixinStandardHelpOptions = true, description = "Check the repository (restic check); damage exits 1.")
+final class CheckCommand extends BaseCommand {
+    @Option(names = "--read-data-subset", paramLabel = "SPEC", description = "Also read this share of the data: n/t, x%% or a size.")
+    String subset;
+
+    @Option(names = "--json", description = "Print one JSON document on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        Services s = services();
+        CheckOperation.CheckReport r;
+        try (OperationLock lock = s.lock("check")) {
+            r = new CheckOperation(s.restic(), s.history(), s.auditLog()).run(subset);
+        }
+        if (json) {
+            JsonOutput.print(out(), r);
+        } else if (r.ok()) {
+            out().printf(Locale.ROOT, "repository ok%s (%.1fs)%n", r.readDataSubset() == null ? ""
+                    : ", data subset " + r.readDataSubset() + " read", r.durationS());
+        } else {
+            out().println("repository DAMAGED: restic check found errors:");
+            r.errors().forEach(e -> out().println("  " + e));
+        }
+        if (!r.ok()) {
+            err().println("cfs-backup: restic check found damage in the repository (" + r.errors().size()
+                    + " error lines); see above");
+        }
+        return r.exitCode();
+    }
+}

@@ -1,0 +1,109 @@
+package org.cfs.backup.cli;
+
+import java.io.Console;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.cfs.backup.CfsException;
+import org.cfs.backup.ExitCode;
+import org.cfs.backup.config.Size;
+import org.cfs.backup.config.SourceConfig;
+import org.cfs.backup.restore.RestoreOperation;
+import org.cfs.backup.restore.RestoreReport;
+import org.cfs.backup.restore.RestoreRequest;
+import org.cfs.backup.state.OperationLock;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code restore SOURCE [--snapshot ID|latest] [--target DIR] [--include PATH]... [--pipe-to CMD] [--dry-run] [--yes] [--json]}. */
+@Command(name = "restore", mixinStandardHelpOptions = true, description = "Restore a source into an empty folder, in place, or (dumps) into a command.")
+final class RestoreCommand extends BaseCommand {
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "The source to restore.")
+    String source;
+
+    @Option(names = "--snapshot", paramLabel = "ID", description = "Snapshot id (prefix) or 'latest' (default).")
+    String snapshot;
+
+    @Option(names = "--target", paramLabel = "DIR", description = "Absent or empty folder; the source's tree lands at its root. Without it: in place.")
+    Path target;
+
+    @Option(names = "--include", paramLabel = "PATH", description = "Restore only this path (relative to the source's root); repeatable; needs --target.")
+    List<String> includes = new ArrayList<>();
+
+    @Option(names = "--pipe-to", paramLabel = "\"CMD ARGS\"", description = "Dump sources: stream the dump into this command (no shell).")
+    String pipeTo;
+
+    @Option(names = "--dry-run", description = "Show what would be added, changed and removed; touch nothing.")
+    boolean dryRun;
+
+    @Option(names = "--yes", description = "Confirm an in-place restore without asking (needed when stdin is not a terminal).")
+    boolean yes;
+
+    @Option(names = "--json", description = "Print one JSON document on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        Services s = services();
+        RestoreOperation op = new RestoreOperation(s.config(), s.restic(), s.docker(), s.journal(), s.cancellation(),
+                s.history(), s.auditLog(), line -> err().println("cfs-backup: " + line));
+        RestoreRequest req = new RestoreRequest(source, snapshot, target, includes, dryRun, pipeTo);
+        SourceConfig sc = op.validate(req);
+        if (RestoreOperation.inPlace(sc, req) && !dryRun && !yes) {
+            confirm(sc);
+        }
+        RestoreReport r;
+        try (OperationLock lock = s.lock(dryRun ? "restore --dry-run" : "restore")) {
+            r = op.run(req);
+        }
+        if (json) {
+            JsonOutput.print(out(), r);
+            return ExitCode.OK;
+        }
+        if (r.dryRun() && r.added() != null) {
+            out().printf(Locale.ROOT, "dry run: restoring %s snapshot %s in place (%s) would add %d, change %d, remove %d%n",
+                    r.source(), r.snapshotId(), r.target(), r.addedCount(), r.changedCount(), r.removedCount());
+            r.added().forEach(p -> out().println("  + " + p));
+            r.changed().forEach(p -> out().println("  ~ " + p));
+            r.removed().forEach(p -> out().println("  - " + p));
+            long shown = r.added().size() + r.changed().size() + r.removed().size();
+            long total = r.addedCount() + r.changedCount() + r.removedCount();
+            if (shown < total) {
+                out().println("  ... and " + (total - shown) + " more (see --json)");
+            }
+            return ExitCode.OK;
+        }
+        if (r.dryRun()) {
+            out().printf(Locale.ROOT, "dry run: %s snapshot %s would be restored to %s (%d files, %s)%n", r.source(),
+                    r.snapshotId(), r.target(), r.filesRestored(), Size.human(r.bytesRestored()));
+            return ExitCode.OK;
+        }
+        out().printf(Locale.ROOT, "restored %s snapshot %s to %s: %d files, %s in %.1fs%n", r.source(), r.snapshotId(),
+                r.target(), r.filesRestored(), Size.human(r.bytesRestored()), r.durationS());
+        if (r.preRestoreSnapshotId() != null) {
+            out().println("the previous state is snapshot " + r.preRestoreSnapshotId() + " (tagged pre-restore): "
+                    + "cfs-backup restore " + r.source() + " --snapshot " + r.preRestoreSnapshotId() + " undoes this");
+        }
+        if (!r.containersStopped().isEmpty()) {
+            out().printf(Locale.ROOT, "containers stopped and started again: %s (downtime %.1fs)%n",
+                    String.join(", ", r.containersStopped()), r.downtimeS());
+        }
+        return ExitCode.OK;
+    }
+
+    private void confirm(SourceConfig sc) {
+        Console console = System.console();
+        if (console == null) {
+            throw CfsException.usage("restoring '" + sc.name() + "' in place replaces its live data: pass --yes "
+                    + "(stdin is not a terminal), or --dry-run to preview");
+        }
+        String answer = console.readLine("Replace the live data of '%s' with snapshot %s (its current state is saved "
+                + "as a pre-restore snapshot first)? [y/N] ", sc.name(), snapshot == null ? "latest" : snapshot);
+        if (answer == null || !(answer.strip().equalsIgnoreCase("y") || answer.strip().equalsIgnoreCase("yes"))) {
+            throw CfsException.usage("restore cancelled: nothing was changed");
+        }
+    }
+}

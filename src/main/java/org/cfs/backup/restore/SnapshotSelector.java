@@ -1,0 +1,81 @@
+package org.cfs.backup.restore;
+
+import java.util.Comparator;
+import java.util.List;
+
+import org.cfs.backup.CfsException;
+import org.cfs.backup.ExitCode;
+import org.cfs.backup.backup.BackupOperation;
+import org.cfs.backup.config.SourceConfig;
+import org.cfs.backup.restic.Restic;
+import org.cfs.backup.restic.Snapshot;
+
+/**
+ * Finds the snapshot a restore or drill works on: {@code latest} is the source's newest regular
+ * backup (never a {@code pre-restore} safety snapshot nor a crashed first pass); an id (or prefix)
+ * must belong to the source.
+ */
+public final class SnapshotSelector {
+    /** The tag of the safety snapshot an in-place restore takes first (the way back). */
+    public static final String PRE_RESTORE_TAG = "pre-restore";
+
+    private final Restic restic;
+    private final String host;
+
+    public SnapshotSelector(Restic restic, String host) {
+        this.restic = restic;
+        this.host = host;
+    }
+
+    /** True for a snapshot that {@code latest} may mean. */
+    public static boolean regular(Snapshot s) {
+        return !s.hasTag(PRE_RESTORE_TAG) && !s.hasTag(BackupOperation.PASS1_TAG);
+    }
+
+    /** The newest regular snapshot among these, or null. */
+    public static Snapshot latest(List<Snapshot> snapshots, String source) {
+        return snapshots.stream().filter(s -> s.hasTag(source)).filter(SnapshotSelector::regular)
+                .max(Comparator.comparing(Snapshot::time)).orElse(null);
+    }
+
+    /**
+     * Resolves {@code latest} (or null) or an id prefix to a snapshot of the source.
+     *
+     * @throws CfsException exit 1 when there is no snapshot, exit 2 naming the id when it is unknown,
+     *                      ambiguous or belongs to another source
+     */
+    public Snapshot resolve(SourceConfig source, String idOrLatest) {
+        if (idOrLatest == null || idOrLatest.equals("latest")) {
+            Snapshot s = latest(restic.snapshots(host, List.of(source.name())), source.name());
+            if (s == null) {
+                throw new CfsException(ExitCode.FAILED, "source '" + source.name() + "' has no snapshot yet (host "
+                        + host + ")");
+            }
+            return s;
+        }
+        return byId(restic.snapshots(null, List.of()), source.name(), idOrLatest);
+    }
+
+    /** Picks the one snapshot whose id starts with the prefix, and checks that it is the source's. */
+    public static Snapshot byId(List<Snapshot> all, String source, String prefix) {
+        if (!prefix.matches("[0-9a-fA-F]{4,64}")) {
+            throw CfsException.usage("'" + prefix + "' is not a snapshot id (hex, at least 4 digits) nor 'latest'");
+        }
+        String p = prefix.toLowerCase(java.util.Locale.ROOT);
+        List<Snapshot> matches = all.stream().filter(s -> s.id().startsWith(p)).toList();
+        if (matches.isEmpty()) {
+            throw CfsException.usage("snapshot " + prefix + " does not exist in the repository");
+        }
+        if (matches.size() > 1) {
+            throw CfsException.usage("snapshot id " + prefix + " is ambiguous (" + matches.size()
+                    + " snapshots start with it): give more digits");
+        }
+        Snapshot s = matches.get(0);
+        if (!s.hasTag(source)) {
+            List<String> tags = s.tagsOrEmpty().stream().filter(t -> !t.equals(PRE_RESTORE_TAG)).toList();
+            throw CfsException.usage("snapshot " + prefix + " is not a snapshot of source '" + source + "'"
+                    + (tags.isEmpty() ? "" : " (it is tagged " + String.join(",", tags) + ")"));
+        }
+        return s;
+    }
+}

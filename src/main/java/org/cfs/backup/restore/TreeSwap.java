@@ -1,0 +1,169 @@
+package org.cfs.backup.restore;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.cfs.backup.CfsException;
+import org.cfs.backup.ExitCode;
+import org.cfs.backup.state.AtomicFiles;
+
+/**
+ * Replaces a live folder's contents with a staged tree, crash-safely. The staged tree sits next
+ * to the folder ({@code .cfs-restore-new-NAME}; inside it as {@value #NEW} when the folder is a
+ * mount point), so it is on the same filesystem and every step is a rename. A marker file in the state dir names the phase; when a
+ * run dies half-way, {@link #recover} puts the old contents back, so the folder never stays a mix.
+ * Swapping the folder's children (not the folder) keeps a paused container's bind mount valid.
+ */
+public final class TreeSwap {
+    static final String NEW = ".cfs-restore-new";
+    static final String OLD = ".cfs-restore-old";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What the marker file records: the live folder, the staged root, the two work folders, the phase. */
+    record Marker(String target, String staged, String staging, String old, String phase, Long liveMtimeNanos) {
+    }
+
+    /** The staging folder restic restores into and the folder the old contents wait in during a swap. */
+    public record WorkDirs(Path staging, Path old) {
+    }
+
+    private final Path stateDir;
+    private final Consumer<String> log;
+
+    public TreeSwap(Path stateDir, Consumer<String> log) {
+        this.stateDir = stateDir;
+        this.log = log;
+    }
+
+    /** The work folders of a live folder: beside it when it shares its parent's filesystem, else inside it. */
+    public static WorkDirs workDirs(Path live) {
+        Path parent = live.getParent();
+        try {
+            if (parent != null && Files.getAttribute(live, "unix:dev").equals(Files.getAttribute(parent, "unix:dev"))) {
+                String name = live.getFileName().toString();
+                return new WorkDirs(parent.resolve(NEW + "-" + name), parent.resolve(OLD + "-" + name));
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // fall back to inside the folder, which is on its filesystem by definition
+        }
+        return new WorkDirs(live.resolve(NEW), live.resolve(OLD));
+    }
+
+    Path markerFile(Path live) {
+        String h = HexFormat.of().formatHex(live.toString().getBytes(StandardCharsets.UTF_8));
+        if (h.length() > 120) {
+            h = h.substring(h.length() - 120) + Integer.toHexString(live.toString().hashCode());
+        }
+        return stateDir.resolve("restore-swap-" + h + ".json");
+    }
+
+    private void mark(Path live, Path staged, WorkDirs w, String phase, long liveMtimeNanos) throws IOException {
+        AtomicFiles.write(markerFile(live), JSON.writeValueAsString(new Marker(live.toString(), staged.toString(),
+                w.staging().toString(), w.old().toString(), phase, liveMtimeNanos)));
+    }
+
+    /**
+     * Makes {@code live} hold exactly the staged tree: old children out, new children in, the
+     * folder's own owner/mode/mtime from the staged root, then both staging folders removed.
+     */
+    public void swap(Path live, Path staged) {
+        WorkDirs w = workDirs(live);
+        Path old = w.old();
+        try {
+            // the folder's own mtime, so that a roll-back leaves it exactly as it was
+            long mtime = Files.getLastModifiedTime(live, LinkOption.NOFOLLOW_LINKS).to(java.util.concurrent.TimeUnit.NANOSECONDS);
+            mark(live, staged, w, "old-out", mtime);
+            FileTrees.deleteTree(old);
+            Files.createDirectory(old);
+            FileTrees.moveChildren(live, old, NEW, OLD);
+            FileTrees.Meta meta = FileTrees.readMeta(staged);
+            mark(live, staged, w, "new-in", mtime);
+            FileTrees.moveChildren(staged, live);
+            mark(live, staged, w, "cleanup", mtime);
+            FileTrees.deleteTree(old);
+            FileTrees.deleteTree(w.staging());
+            // last: every change above touched the folder's own mtime
+            FileTrees.applyMeta(meta, live);
+            Files.deleteIfExists(markerFile(live));
+        } catch (IOException e) {
+            String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
+            try {
+                recover();
+            } catch (CfsException re) {
+                reason += "; rolling back also failed: " + re.getMessage();
+            }
+            throw new CfsException(ExitCode.FAILED, "swapping the restored tree into " + live + " failed (" + reason
+                    + "); the old contents were put back");
+        }
+    }
+
+    /**
+     * Finishes or rolls back swaps a dead run left: before the new tree was fully in, the old
+     * contents go back; after, only the leftovers are removed.
+     *
+     * @return the live folders that were repaired
+     */
+    public List<Path> recover() {
+        List<Path> repaired = new java.util.ArrayList<>();
+        if (!Files.isDirectory(stateDir)) {
+            return repaired;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(stateDir, "restore-swap-*.json")) {
+            for (Path f : ds) {
+                Marker m = JSON.readValue(f.toFile(), Marker.class);
+                Path live = Path.of(m.target());
+                Path old = Path.of(m.old());
+                Path staged = Path.of(m.staged());
+                boolean rolledBack = !"cleanup".equals(m.phase()) && Files.isDirectory(old, LinkOption.NOFOLLOW_LINKS);
+                if (rolledBack) {
+                    if ("new-in".equals(m.phase()) && Files.isDirectory(staged)) {
+                        // what is in the live folder now came from the staged tree: send it back
+                        FileTrees.moveChildren(live, staged, NEW, OLD);
+                    }
+                    FileTrees.moveChildren(old, live);
+                    if (m.liveMtimeNanos() != null) {
+                        Files.setLastModifiedTime(live, java.nio.file.attribute.FileTime.from(m.liveMtimeNanos(),
+                                java.util.concurrent.TimeUnit.NANOSECONDS));
+                    }
+                    log.accept("rolled back an interrupted in-place restore of " + live + ": its old contents are back");
+                } else {
+                    log.accept("finished clean-up of an interrupted in-place restore of " + live);
+                }
+                FileTrees.deleteTree(old);
+                FileTrees.deleteTree(Path.of(m.staging()));
+                if (rolledBack && m.liveMtimeNanos() != null) {
+                    // removing a work folder inside a mount-point folder touched its mtime again
+                    Files.setLastModifiedTime(live, java.nio.file.attribute.FileTime.from(m.liveMtimeNanos(),
+                            java.util.concurrent.TimeUnit.NANOSECONDS));
+                }
+                Files.deleteIfExists(f);
+                repaired.add(live);
+            }
+        } catch (IOException e) {
+            throw new CfsException(ExitCode.FAILED, "cannot repair an interrupted in-place restore: "
+                    + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+        return repaired;
+    }
+
+    /** Removes a staging folder a run killed during {@code restic restore} left (no swap had begun). */
+    public void removeStaleStaging(Path live) {
+        if (Files.exists(markerFile(live))) {
+            return;
+        }
+        try {
+            FileTrees.deleteTree(workDirs(live).staging());
+        } catch (IOException e) {
+            throw new CfsException(ExitCode.FAILED, "cannot remove the leftover staging folder " + workDirs(live).staging()
+                    + ": " + e.getMessage());
+        }
+    }
+}
