@@ -11,32 +11,16 @@ import java.util.Map;
  * the first 100 kB, we send at most 10 kB). The ping URL is itself the credential, so only its
  * origin is ever logged.
  */
-final class HealthchecksChannel implements Channel {
+final class HealthchecksChannel extends HttpChannel {
     static final int MAX_BODY_BYTES = 10_000;
 
-    private final String id;
-    private final HttpDelivery.Target target;
-    private final HttpDelivery http;
-
     HealthchecksChannel(String id, String url, HttpDelivery http) {
-        this.id = id;
-        this.target = HttpDelivery.Target.parse(url);
-        this.http = http;
-    }
-
-    @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public String describe() {
-        return "healthchecks " + target.origin();
+        super("healthchecks", id, url, http);
     }
 
     @Override
     public List<String> secrets() {
-        List<String> s = new ArrayList<>(target.secrets());
+        List<String> s = new ArrayList<>(super.secrets());
         String path = target.uri().getRawPath();
         if (path != null && path.length() > 1) {
             s.add(path);

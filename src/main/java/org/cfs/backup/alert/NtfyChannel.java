@@ -1,6 +1,5 @@
 package org.cfs.backup.alert;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -8,15 +7,9 @@ import java.util.Map;
  * ({@code urgent} for critical, {@code high} for warning, {@code default} for resolved) and
  * {@code Tags} (an emoji tag, then {@code cfs-backup} and the host) headers.
  */
-final class NtfyChannel implements Channel {
-    private final String id;
-    private final HttpDelivery.Target target;
-    private final HttpDelivery http;
-
+final class NtfyChannel extends HttpChannel {
     NtfyChannel(String id, String url, HttpDelivery http) {
-        this.id = id;
-        this.target = HttpDelivery.Target.parse(url);
-        this.http = http;
+        super("ntfy", id, url, http);
     }
 
     static String priority(Notice n) {
@@ -38,21 +31,6 @@ final class NtfyChannel implements Channel {
             b.append(c >= 0x20 && c < 0x7f ? c : c == '\n' || c == '\r' || c == '\t' ? ' ' : '?');
         }
         return b.toString().strip();
-    }
-
-    @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public String describe() {
-        return "ntfy " + target.origin();
-    }
-
-    @Override
-    public List<String> secrets() {
-        return target.secrets();
     }
 
     @Override
