@@ -375,6 +375,25 @@ class BackupIT {
     }
 
     @Test
+    void onATerminalAProgressLineShowsPercentBytesAndEta() throws Exception {
+        Path data = Files.createDirectories(env.dir.resolve("tty-data"));
+        Files.write(data.resolve("blob"), randomBytes(20_000_000));
+        env.writeConfig("  - name: tty\n    path: " + data + "\n");
+        init();
+        // script(1) gives the child JVM a pseudo-terminal, as an operator's shell would
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cmd = java + " -cp " + System.getProperty("java.class.path") + " org.cfs.backup.cli.Main -c "
+                + env.config + " backup";
+        Process p = new ProcessBuilder("script", "-qec", cmd, "/dev/null").redirectErrorStream(true)
+                .redirectOutput(env.dir.resolve("tty.log").toFile()).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        String screen = Files.readString(env.dir.resolve("tty.log"));
+        assertEquals(0, p.exitValue(), screen);
+        assertTrue(screen.matches("(?s).*tty: +\\d+\\.\\d% .* / .*, ETA \\d+:\\d\\d.*"), screen);
+        assertTrue(screen.contains("backup ok"), screen);
+    }
+
+    @Test
     void configErrorsExitTwoWithOneLineAndNoStackTrace() throws Exception {
         env.writeConfig("  - name: a\n    path: /x\n    volume: v\n");
         ItEnv.Run r = env.cli("backup");
