@@ -72,6 +72,7 @@ class UploadEstimateIT {
         assertEquals("ok", JSON.readTree(t.out).get("status").asText());
         assertTrue(t.err.contains("warning: this backup may upload about 2.9 MiB but the remote has only 1000 B free"), t.err);
         assertTrue(Files.readString(t.dir.resolve("log/cfs-backup.log")).contains("op=upload-estimate outcome=warning"));
+        assertTrue(Files.readString(t.dir.resolve("state/alerts.json")).contains("upload-estimate"), "alerted");
 
         // second run: no dry run any more; the first run's data_added (2.9 MiB) from the history is the estimate
         long before = new RunHistory(t.dir.resolve("state")).all().size();
@@ -86,5 +87,6 @@ class UploadEstimateIT {
         t.about("{\"total\": 100000000000, \"used\": 1000, \"free\": 99999999000}", null, 0);
         assertEquals(ExitCode.OK, t.run("backup"), t.err);
         assertFalse(t.err.contains("warning:"), t.err);
+        assertFalse(Files.readString(t.dir.resolve("state/alerts.json")).contains("upload-estimate"), "cleared");
     }
 }
