@@ -1,12 +1,16 @@
 package org.cfs.backup.cli;
 
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 import org.cfs.backup.config.Config;
 import org.cfs.backup.config.Size;
 import org.cfs.backup.quota.QuotaCheck;
 import org.cfs.backup.quota.QuotaReport;
 import org.cfs.backup.quota.QuotaSamples;
+import org.cfs.backup.state.RunRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,10 +24,21 @@ final class QuotaCommand extends BaseCommand {
     public Integer call() {
         Services s = services();
         Config c = s.config();
+        Instant start = Instant.now();
         QuotaReport r = new QuotaCheck(s.rclone(), c.rclone().remote(), c.quota(), new QuotaSamples(c.stateDir()),
                 s.clock()).run();
         s.auditLog().record("quota", r.level(), "remote=" + r.remote()
                 + (r.free() == null ? "" : " free=" + r.free()) + (r.error() == null ? "" : " error=\"" + r.error() + "\""));
+        String status = switch (r.level()) {
+            case "ok" -> "ok";
+            case "warning" -> "partial";
+            default -> "failed";
+        };
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("level", r.level());
+        figures.put("free", r.free());
+        s.history().append(new RunRecord("quota", null, start, Instant.now(), status,
+                null, figures, r.error()));
         if (json) {
             JsonOutput.print(out(), r);
             return r.exitCode();
