@@ -434,4 +434,74 @@ public final class Restic {
         return runner.run(spec(checkArgs(readDataSubset)).stderrLines(l -> { }).build());
     }
 
+
+    // ---- restic's own "latest" (issue 3 performance: no separate snapshots call) ----
+
+    /** Filters under which restic's {@code latest} is this host's newest snapshot tagged with the source, at the path. */
+    static List<String> latestFilters(String host, String tag, String path) {
+        return List.of("--host", host, "--tag", tag, "--path", path);
+    }
+
+    public List<String> lsLatestArgs(String host, String tag, String path) {
+        List<String> a = new ArrayList<>(List.of("--json", "--recursive"));
+        a.addAll(latestFilters(host, tag, path));
+        a.addAll(List.of("--", "latest", path));
+        return command("ls", a.toArray(String[]::new));
+    }
+
+    /**
+     * {@code restic ls --json latest} under {@link #latestFilters}: the snapshot restic chose comes
+     * first (its consumer may throw a {@link CfsException} to stop restic there), then its nodes.
+     */
+    public void lsLatest(String host, String tag, String path, Consumer<Snapshot> chosen, Consumer<LsNode> nodes) {
+        ProcessSpec spec = spec(lsLatestArgs(host, tag, path)).captureStdout(false).stdoutLines(line -> {
+            if (line.contains("\"struct_type\":\"snapshot\"")) {
+                try {
+                    chosen.accept(JSON.readValue(line, Snapshot.class));
+                } catch (JsonProcessingException e) {
+                    throw new CfsException(ExitCode.FAILED, "cannot parse restic ls output: " + e.getOriginalMessage());
+                }
+                return;
+            }
+            LsNode n = parseLsLine(line);
+            if (n != null) {
+                nodes.accept(n);
+            }
+        }).build();
+        runChecked("restic ls", spec);
+    }
+
+    public List<String> dumpLatestArgs(String host, String tag, String path) {
+        List<String> a = new ArrayList<>(latestFilters(host, tag, path));
+        a.addAll(List.of("--", "latest", path));
+        return command("dump", a.toArray(String[]::new));
+    }
+
+    /** {@code restic dump latest PATH} under {@link #latestFilters}; the caller classifies the result. */
+    public ProcessResult dumpLatest(String host, String tag, String path, ProcessSpec.StreamConsumer consumer) {
+        return runner.run(spec(dumpLatestArgs(host, tag, path)).stdoutStream(consumer).build());
+    }
+
+    public List<String> restoreLatestArgs(String host, String tag, String path, String target) {
+        List<String> a = new ArrayList<>(List.of("--target", target));
+        a.addAll(latestFilters(host, tag, path));
+        a.addAll(List.of("--", "latest"));
+        return command("restore", a.toArray(String[]::new));
+    }
+
+    private static final java.util.regex.Pattern RESTORING =
+            java.util.regex.Pattern.compile("(?m)^restoring <Snapshot ([0-9a-f]{8,64}) ");
+
+    /**
+     * {@code restic restore latest} under {@link #latestFilters} into the target; returns the id
+     * (short) of the snapshot restic restored, from its "restoring <Snapshot ID ...>" line.
+     */
+    public String restoreLatest(String host, String tag, String path, String target) {
+        ProcessResult r = runChecked("restic restore", spec(restoreLatestArgs(host, tag, path, target)).build());
+        java.util.regex.Matcher m = RESTORING.matcher(r.stdout());
+        if (!m.find()) {
+            throw new CfsException(ExitCode.FAILED, "restic restore did not name the snapshot it restored");
+        }
+        return m.group(1);
+    }
 }

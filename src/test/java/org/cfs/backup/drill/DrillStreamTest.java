@@ -43,8 +43,10 @@ class DrillStreamTest {
 
     /** Replays recorded output per restic subcommand. */
     static final class Replay implements ProcessRunner {
-        final List<List<String>> calls = new ArrayList<>();
+        final List<List<String>> calls = java.util.Collections.synchronizedList(new ArrayList<>());
         byte[] tar;
+        /** When set, restic's own "latest" (ls latest) chose a pre-restore snapshot. */
+        boolean latestIsPreRestore;
 
         @Override
         public ProcessResult run(ProcessSpec spec) {
@@ -56,6 +58,9 @@ class DrillStreamTest {
                 }
                 if (c.contains("ls")) {
                     for (String line : new String(resource("ls-src.jsonl"), StandardCharsets.UTF_8).split("\n")) {
+                        if (latestIsPreRestore && c.contains("latest")) {
+                            line = line.replace("\"tags\":[\"s1\"]", "\"tags\":[\"s1\",\"pre-restore\"]");
+                        }
                         spec.stdoutLines().accept(line);
                     }
                     return new ProcessResult(0, "", "", Duration.ZERO, false);
@@ -72,6 +77,10 @@ class DrillStreamTest {
     }
 
     private DrillReport drill(Replay runner) throws IOException {
+        return drill(runner, "/nonexistent-cfs-drill-test/src");
+    }
+
+    private DrillReport drill(Replay runner, String sourcePath) throws IOException {
         Files.writeString(tmp.resolve("pw"), "x");
         Path cfg = tmp.resolve("c.yaml");
         Files.writeString(cfg, """
@@ -80,8 +89,8 @@ class DrillStreamTest {
                 state-dir: %s/state
                 log-dir: %s/log
                 sources:
-                  - {name: s1, path: /nonexistent-cfs-drill-test/src}
-                """.formatted(tmp, tmp, tmp, tmp));
+                  - {name: s1, path: %s}
+                """.formatted(tmp, tmp, tmp, tmp, sourcePath));
         Config c = new ConfigLoader().load(cfg);
         Restic restic = new Restic(new ResticSettings("restic", c.repository().url(), tmp.resolve("pw"), null, null, null,
                 List.of()), runner);
@@ -112,5 +121,31 @@ class DrillStreamTest {
         String problems = rep.sources().get(0).problems().toString();
         assertTrue(problems.contains("missing from the restored data"), problems);
         assertTrue(problems.contains("/tmp/rprobe/src/sub/deep/z"), problems);
+    }
+
+    @Test
+    void resticsOwnLatestIsUsedWithoutASnapshotsCall() throws IOException {
+        Replay r = new Replay();
+        r.tar = resource("dump-src.tar");
+        DrillReport rep = drill(r, "/tmp/rprobe/src");
+        assertTrue(rep.passed(), rep.toString());
+        assertEquals("9d2d078f", rep.sources().get(0).snapshotId());
+        assertEquals(4, rep.sources().get(0).filesVerified());
+        assertFalse(r.calls.stream().anyMatch(c -> c.contains("snapshots")), r.calls.toString());
+        assertTrue(r.calls.stream().anyMatch(c -> c.contains("dump") && c.contains("latest") && c.contains("--tag")
+                && c.contains("s1") && c.contains("--host") && c.contains("h")), r.calls.toString());
+    }
+
+    @Test
+    void aPreRestoreLatestFallsBackToTheSnapshotList() throws IOException {
+        Replay r = new Replay();
+        r.tar = resource("dump-src.tar");
+        r.latestIsPreRestore = true;
+        DrillReport rep = drill(r, "/tmp/rprobe/src");
+        assertTrue(rep.passed(), rep.toString());
+        assertEquals("9d2d078f", rep.sources().get(0).snapshotId());
+        assertTrue(r.calls.stream().anyMatch(c -> c.contains("snapshots")), r.calls.toString());
+        assertTrue(r.calls.stream().anyMatch(c -> c.contains("dump") && c.contains(
+                "9d2d078f1a402a5b4521bdadb26ea331aef6402993e327f81da10c9c8ab35ac9")), r.calls.toString());
     }
 }
