@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 mode=${1:-throughput}
 work=${2:-/var/tmp/cfs-bench-drill}
-jar=$PWD/target/cfs-backup.jar
+jar=${CFS_BACKUP_JAR:-$PWD/target/cfs-backup.jar}
 [ -f "$jar" ] || { echo "build the jar first: mvn -DskipTests package" >&2; exit 2; }
 # cfs-backup runs through its launcher, with the JVM options and class-data-sharing archive users get
 launcher=$PWD/bin/cfs-backup
