@@ -34,7 +34,8 @@ final class TarVerifier {
     }
 
     void read(InputStream stdout) {
-        byte[] buf = new byte[65536];
+        // restic writes through a 1 MiB pipe (Restic.withLargePipe): read it in reads as large
+        byte[] buf = new byte[1 << 20];
         // not closed here: the process runner drains and closes restic's stdout itself
         @SuppressWarnings("resource")
         TarArchiveInputStream tar = new TarArchiveInputStream(stdout, 65536);
