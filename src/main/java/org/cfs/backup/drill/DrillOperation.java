@@ -188,7 +188,7 @@ public final class DrillOperation {
         for (String root : snap.paths()) {
             cancellation.check();
             // the listing and the dump start together: restic's start-up (opening the repository,
-            // loading its index) overlaps; the tar reader waits for the listing before its first entry
+            // loading its index) overlaps; the tar reader reads ahead of the listing, a bounded way
             java.util.concurrent.CompletableFuture<ListingIndex> listing = new java.util.concurrent.CompletableFuture<>();
             Thread lister = new Thread(() -> {
                 try {
@@ -203,13 +203,8 @@ public final class DrillOperation {
             ProcessResult r;
             try (LiveComparison cmp = new LiveComparison(problems)) {
                 r = restic.dump(snap.id(), root, in -> {
-                    ListingIndex index;
-                    try {
-                        index = listing.join();
-                    } catch (java.util.concurrent.CompletionException e) {
-                        return; // reported below; the runner drains restic's output
-                    }
-                    v[0] = new TarVerifier(index, root, live.get(root), problems, cmp);
+                    // entries are read ahead of the listing (bounded); a failed listing is reported below
+                    v[0] = new TarVerifier(listing, root, live.get(root), problems, cmp);
                     v[0].read(in);
                 });
             }
@@ -298,13 +293,8 @@ public final class DrillOperation {
                     in.close();
                     return;
                 }
-                ListingIndex index;
-                try {
-                    index = listing.join();
-                } catch (java.util.concurrent.CompletionException e) {
-                    return; // reported below; the runner drains restic's output
-                }
-                v[0] = new TarVerifier(index, root, liveRoot, problems, cmp);
+                // entries are read ahead of the listing (bounded); a failed listing is reported below
+                v[0] = new TarVerifier(listing, root, liveRoot, problems, cmp);
                 v[0].read(in);
             });
         } catch (CancelledException e) {

@@ -148,4 +148,45 @@ class DrillStreamTest {
         assertTrue(r.calls.stream().anyMatch(c -> c.contains("dump") && c.contains(
                 "9d2d078f1a402a5b4521bdadb26ea331aef6402993e327f81da10c9c8ab35ac9")), r.calls.toString());
     }
+
+    @Test
+    void theTarIsReadAheadOfALateListingAndStillCheckedAgainstIt() throws Exception {
+        java.util.concurrent.CompletableFuture<ListingIndex> listing = new java.util.concurrent.CompletableFuture<>();
+        Problems problems = new Problems();
+        TarVerifier v = new TarVerifier(listing, "/tmp/rprobe/src", null, problems, null);
+        Thread lister = new Thread(() -> {
+            try {
+                Thread.sleep(200); // the listing completes while (or after) the tar is read
+                ListingIndex index = new ListingIndex();
+                for (String line : new String(resource("ls-src.jsonl"), StandardCharsets.UTF_8).split("\n")) {
+                    Restic.LsNode n = Restic.parseLsLine(line);
+                    // one listed file is left out: the check against the listing must still see it
+                    if (n != null && n.path().startsWith("/tmp/rprobe/src/") && !n.path().endsWith("/sub/b")) {
+                        index.put(n.path(), ListingIndex.type(n.type()), n.size(), n.mtimeNanos());
+                    }
+                }
+                listing.complete(index);
+            } catch (Exception e) {
+                listing.completeExceptionally(e);
+            }
+        });
+        lister.start();
+        v.read(new ByteArrayInputStream(resource("dump-src.tar")));
+        lister.join();
+        assertEquals(3, v.files, problems.list().toString());
+        assertTrue(problems.list().toString().contains("/tmp/rprobe/src/sub/b: in the dump but not in the snapshot's listing"),
+                problems.list().toString());
+    }
+
+    @Test
+    void aFailedListingStopsTheReadingWithoutAProblemOfItsOwn() throws Exception {
+        java.util.concurrent.CompletableFuture<ListingIndex> listing = new java.util.concurrent.CompletableFuture<>();
+        listing.completeExceptionally(new IllegalStateException("ls failed"));
+        Problems problems = new Problems();
+        TarVerifier v = new TarVerifier(listing, "/tmp/rprobe/src", null, problems, null);
+        v.read(new ByteArrayInputStream(resource("dump-src.tar")));
+        assertTrue(v.listingFailed);
+        assertEquals(0, v.files);
+        assertTrue(problems.isEmpty(), problems.list().toString());
+    }
 }
