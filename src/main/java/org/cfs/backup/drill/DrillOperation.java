@@ -276,6 +276,10 @@ public final class DrillOperation {
             } catch (RuntimeException e) {
                 chosen.complete(null);
                 listing.completeExceptionally(e);
+            } finally {
+                // whatever happened (an Error too), the dump's reader must not wait forever
+                chosen.complete(null);
+                listing.completeExceptionally(new CfsException(org.cfs.backup.ExitCode.FAILED, "restic ls ended early"));
             }
         }, "drill-ls");
         lister.setDaemon(true);
