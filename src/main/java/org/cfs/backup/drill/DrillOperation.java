@@ -104,6 +104,14 @@ public final class DrillOperation {
         String mode = s.kind() == SourceConfig.Kind.COMMAND ? "dump" : full ? "full" : "stream";
         Snapshot snap;
         try {
+            if (!full && s.kind() != SourceConfig.Kind.COMMAND) {
+                long[] fb = new long[2];
+                snap = streamLatest(s, problems, fb);
+                if (snap != null) {
+                    return new SourceDrill(s.name(), problems.isEmpty(), snap.shortIdOrPrefix(), fb[0], fb[1],
+                            seconds(t0), problems.list(), mode, null, null);
+                }
+            }
             snap = new SnapshotSelector(restic, config.host()).resolve(s, null);
         } catch (CancelledException e) {
             throw e;
@@ -180,7 +188,7 @@ public final class DrillOperation {
         for (String root : snap.paths()) {
             cancellation.check();
             // the listing and the dump start together: restic's start-up (opening the repository,
-            // loading its index) overlaps; the tar reader waits for the listing before its first entry
+            // loading its index) overlaps; the tar reader reads ahead of the listing, a bounded way
             java.util.concurrent.CompletableFuture<ListingIndex> listing = new java.util.concurrent.CompletableFuture<>();
             Thread lister = new Thread(() -> {
                 try {
@@ -195,13 +203,8 @@ public final class DrillOperation {
             ProcessResult r;
             try (LiveComparison cmp = new LiveComparison(problems)) {
                 r = restic.dump(snap.id(), root, in -> {
-                    ListingIndex index;
-                    try {
-                        index = listing.join();
-                    } catch (java.util.concurrent.CompletionException e) {
-                        return; // reported below; the runner drains restic's output
-                    }
-                    v[0] = new TarVerifier(index, root, live.get(root), problems, cmp);
+                    // entries are read ahead of the listing (bounded); a failed listing is reported below
+                    v[0] = new TarVerifier(listing, root, live.get(root), problems, cmp);
                     v[0].read(in);
                 });
             }
@@ -225,6 +228,111 @@ public final class DrillOperation {
                 reportMissing(snap, root, index, problems);
             }
         }
+    }
+
+    /** Thrown from the listing when restic's {@code latest} is not the snapshot a drill means: stops restic there. */
+    private static final class NotTheLatestRegular extends CfsException {
+        NotTheLatestRegular() {
+            super(org.cfs.backup.ExitCode.FAILED, "restic's latest is not the source's latest regular snapshot");
+        }
+    }
+
+    /**
+     * The streaming drill without a separate {@code restic snapshots} call (one restic start-up less,
+     * and the listing and the dump start at once): {@code restic ls} and {@code restic dump} both
+     * resolve {@code latest} themselves under the same filters (host, source tag, path). The listing
+     * names the snapshot it chose before any entry; when that is not the source's latest regular
+     * snapshot (a {@code pre-restore} or {@code cfs-pass1} one, another path), both are stopped at
+     * once and null is returned: the caller then resolves the snapshot the ordinary way. Both
+     * resolve while this command holds the operation lock, so no backup of this host can add a
+     * snapshot between the two; restic's own lock keeps forget and prune out.
+     *
+     * @return the snapshot drilled, or null when nothing was checked (and nothing reported)
+     */
+    private Snapshot streamLatest(SourceConfig s, Problems problems, long[] fb) {
+        String root = SnapshotSelector.expectedPath(s, docker);
+        if (root == null) {
+            return null;
+        }
+        String under = root.endsWith("/") ? root : root + "/";
+        java.util.concurrent.CompletableFuture<Snapshot> chosen = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<ListingIndex> listing = new java.util.concurrent.CompletableFuture<>();
+        Thread lister = new Thread(() -> {
+            ListingIndex index = new ListingIndex();
+            try {
+                restic.lsLatest(config.host(), s.name(), root, snap -> {
+                    boolean ours = SnapshotSelector.isLatestRegular(snap, s, config.host(), root);
+                    chosen.complete(ours ? snap : null);
+                    if (!ours) {
+                        throw new NotTheLatestRegular();
+                    }
+                }, n -> {
+                    if (n.path().startsWith(under)) {
+                        index.put(n.path(), ListingIndex.type(n.type()), n.size(), n.mtimeNanos());
+                    }
+                });
+                chosen.complete(null); // no snapshot line at all: leave it to the ordinary way
+                listing.complete(index);
+            } catch (RuntimeException e) {
+                chosen.complete(null);
+                listing.completeExceptionally(e);
+            } finally {
+                // whatever happened (an Error too), the dump's reader must not wait forever
+                chosen.complete(null);
+                listing.completeExceptionally(new CfsException(org.cfs.backup.ExitCode.FAILED, "restic ls ended early"));
+            }
+        }, "drill-ls");
+        lister.setDaemon(true);
+        lister.start();
+        Path liveRoot = s.kind() == SourceConfig.Kind.VOLUME || Files.isDirectory(Path.of(root)) ? Path.of(root) : null;
+        java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
+        TarVerifier[] v = new TarVerifier[1];
+        ProcessResult r = null;
+        CfsException dumpError = null;
+        try (LiveComparison cmp = new LiveComparison(problems)) {
+            r = restic.dumpLatest(config.host(), s.name(), root, in -> {
+                if (chosen.join() == null) {
+                    // closing our end stops restic dump at its next write (EPIPE) instead of reading it all
+                    abandoned.set(true);
+                    in.close();
+                    return;
+                }
+                // entries are read ahead of the listing (bounded); a failed listing is reported below
+                v[0] = new TarVerifier(listing, root, liveRoot, problems, cmp);
+                v[0].read(in);
+            });
+        } catch (CancelledException e) {
+            throw e;
+        } catch (CfsException e) {
+            dumpError = abandoned.get() ? null : e;
+        }
+        Snapshot snap = chosen.join();
+        if (cancellation.isCancelled() || (r != null && r.cancelled())) {
+            throw new CancelledException();
+        }
+        if (snap == null) {
+            return null;
+        }
+        ListingIndex index;
+        try {
+            index = listing.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            problems.add(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+            return snap;
+        }
+        if (dumpError != null) {
+            problems.add(dumpError.getMessage());
+        } else if (!r.ok()) {
+            problems.add(restic.failure("restic dump of " + root, r).getMessage());
+        }
+        if (v[0] != null) {
+            fb[0] += v[0].files;
+            fb[1] += v[0].bytes;
+        }
+        if (index.unseenCount() > 0) {
+            reportMissing(snap, root, index, problems);
+        }
+        return snap;
     }
 
     private void drillFull(SourceConfig s, Snapshot snap, Problems problems, long[] fb, Double[] rto) {

@@ -26,8 +26,12 @@ final class Fingerprint {
     }
 
     static long of(InputStream in) throws IOException {
+        return of(in, new byte[65536]);
+    }
+
+    /** Fingerprints the stream, reading into the caller's buffer (reused across files). */
+    static long of(InputStream in, byte[] buf) throws IOException {
         Fingerprint f = new Fingerprint();
-        byte[] buf = new byte[65536];
         int n;
         while ((n = in.read(buf)) > 0) {
             f.update(buf, 0, n);

@@ -22,6 +22,8 @@ final class LiveComparison implements AutoCloseable {
     private final Problems problems;
     private final ThreadPoolExecutor pool;
     final AtomicLong compared = new AtomicLong();
+    /** One read buffer per comparing thread (the pool's, or the tar reader's when the queue is full). */
+    private final ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[1 << 20]);
 
     LiveComparison(Problems problems) {
         this.problems = problems;
@@ -45,7 +47,7 @@ final class LiveComparison implements AutoCloseable {
             }
             long h;
             try (InputStream in = Files.newInputStream(live)) {
-                h = Fingerprint.of(in);
+                h = Fingerprint.of(in, buffers.get());
             }
             compared.incrementAndGet();
             if (h != snapshotHash) {

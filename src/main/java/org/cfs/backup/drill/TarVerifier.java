@@ -13,20 +13,41 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * live source holds it unchanged, compared with it. Nothing is written to disk.
  */
 final class TarVerifier {
-    private final ListingIndex index;
+    /**
+     * Entries read ahead of a listing that is not complete yet: restic dump need not stall behind
+     * restic ls (both start together), and memory stays bounded (a path, a type, a size and a
+     * fingerprint each) when the listing of a million files takes longer than the first entries.
+     */
+    static final int MAX_PENDING = 4096;
+
+    private final java.util.concurrent.CompletableFuture<ListingIndex> listing;
+    private ListingIndex index;
+    private final java.util.ArrayDeque<Entry> pending = new java.util.ArrayDeque<>();
     private final Path liveRoot;
     private final String snapshotRoot;
     private final Problems problems;
     private final LiveComparison live;
     long files;
     long bytes;
+    /** Set when the listing failed: the caller reports that, nothing more is checked. */
+    boolean listingFailed;
+
+    /** One tar entry as read: its bytes already fingerprinted when it is a file. */
+    private record Entry(String path, byte type, long size, long fingerprint) {
+    }
 
     /**
      * @param snapshotRoot the dumped path inside the snapshot (e.g. /var/lib/docker/volumes/x/_data)
      * @param liveRoot     where that path is live now, or null to skip the live comparison
      */
     TarVerifier(ListingIndex index, String snapshotRoot, Path liveRoot, Problems problems, LiveComparison live) {
-        this.index = index;
+        this(java.util.concurrent.CompletableFuture.completedFuture(index), snapshotRoot, liveRoot, problems, live);
+    }
+
+    /** As above, with the listing still being read: entries are checked as soon as it is complete. */
+    TarVerifier(java.util.concurrent.CompletableFuture<ListingIndex> listing, String snapshotRoot, Path liveRoot,
+                Problems problems, LiveComparison live) {
+        this.listing = listing;
         this.snapshotRoot = snapshotRoot;
         this.liveRoot = liveRoot;
         this.problems = problems;
@@ -34,7 +55,8 @@ final class TarVerifier {
     }
 
     void read(InputStream stdout) {
-        byte[] buf = new byte[65536];
+        // restic writes through a 1 MiB pipe (Restic.withLargePipe): read it in reads as large
+        byte[] buf = new byte[1 << 20];
         // not closed here: the process runner drains and closes restic's stdout itself
         @SuppressWarnings("resource")
         TarArchiveInputStream tar = new TarArchiveInputStream(stdout, 65536);
@@ -42,42 +64,105 @@ final class TarVerifier {
             TarArchiveEntry e;
             while ((e = tar.getNextEntry()) != null) {
                 String path = "/" + stripSlashes(e.getName());
-                int slot = index.find(path);
-                if (slot < 0) {
-                    problems.add(path + ": in the dump but not in the snapshot's listing");
-                    continue;
-                }
-                if (!index.markSeen(slot)) {
-                    problems.add(path + ": twice in the dump");
-                }
                 byte type = e.isDirectory() ? ListingIndex.DIR : e.isSymbolicLink() ? ListingIndex.SYMLINK
                         : e.isFile() ? ListingIndex.FILE : ListingIndex.OTHER;
-                if (type != index.typeAt(slot) && index.typeAt(slot) != ListingIndex.OTHER) {
-                    problems.add(path + ": type differs between the dump and the listing");
-                    continue;
-                }
-                if (type != ListingIndex.FILE) {
-                    continue;
-                }
-                Fingerprint md = new Fingerprint();
                 long n = 0;
-                int r;
-                while ((r = tar.read(buf)) > 0) {
-                    md.update(buf, 0, r);
-                    n += r;
+                long fp = 0;
+                if (type == ListingIndex.FILE) {
+                    Fingerprint md = new Fingerprint();
+                    int r;
+                    while ((r = tar.read(buf)) > 0) {
+                        md.update(buf, 0, r);
+                        n += r;
+                    }
+                    fp = md.value();
                 }
-                bytes += n;
-                if (n != index.sizeAt(slot)) {
-                    problems.add(path + ": " + n + " bytes in the dump, " + index.sizeAt(slot) + " in the listing");
-                    continue;
-                }
-                files++;
-                if (live != null && liveRoot != null) {
-                    live.submit(livePath(path), path, n, index.mtimeAt(slot), md.value());
+                if (!accept(new Entry(path, type, n, fp))) {
+                    return;
                 }
             }
         } catch (IOException e) {
+            if (awaitListing()) {
+                drain();
+            }
             problems.add(snapshotRoot + ": the dump's tar stream broke off after " + files + " files: " + e.getMessage());
+            return;
+        }
+        if (awaitListing()) {
+            drain();
+        }
+    }
+
+    /** Checks the entry now, or keeps it until the listing is complete; false when the listing failed. */
+    private boolean accept(Entry en) {
+        if (index == null && listing.isDone()) {
+            if (!awaitListing()) {
+                return false;
+            }
+        }
+        if (index == null) {
+            pending.add(en);
+            if (pending.size() >= MAX_PENDING) {
+                if (!awaitListing()) {
+                    return false;
+                }
+                drain();
+            }
+            return true;
+        }
+        drain();
+        check(en);
+        return true;
+    }
+
+    /** Waits for the complete listing; false (and {@link #listingFailed}) when it failed. */
+    private boolean awaitListing() {
+        if (index != null) {
+            return true;
+        }
+        try {
+            index = listing.join();
+            return true;
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            listingFailed = true;
+            pending.clear();
+            return false;
+        }
+    }
+
+    private void drain() {
+        Entry en;
+        while ((en = pending.poll()) != null) {
+            check(en);
+        }
+    }
+
+    private void check(Entry en) {
+        String path = en.path();
+        int slot = index.find(path);
+        if (slot < 0) {
+            problems.add(path + ": in the dump but not in the snapshot's listing");
+            return;
+        }
+        if (!index.markSeen(slot)) {
+            problems.add(path + ": twice in the dump");
+        }
+        if (en.type() != index.typeAt(slot) && index.typeAt(slot) != ListingIndex.OTHER) {
+            problems.add(path + ": type differs between the dump and the listing");
+            return;
+        }
+        if (en.type() != ListingIndex.FILE) {
+            return;
+        }
+        long n = en.size();
+        bytes += n;
+        if (n != index.sizeAt(slot)) {
+            problems.add(path + ": " + n + " bytes in the dump, " + index.sizeAt(slot) + " in the listing");
+            return;
+        }
+        files++;
+        if (live != null && liveRoot != null) {
+            live.submit(livePath(path), path, n, index.mtimeAt(slot), en.fingerprint());
         }
     }
 

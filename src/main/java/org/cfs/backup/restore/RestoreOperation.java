@@ -109,10 +109,33 @@ public final class RestoreOperation {
         String snapshotId = null;
         try {
             swap.recover();
-            Snapshot snap = new SnapshotSelector(restic, config.host()).resolve(s, req.snapshot());
-            snapshotId = snap.shortIdOrPrefix();
+            String latestRoot = req.target() != null && s.kind() != SourceConfig.Kind.COMMAND && !req.dryRun()
+                    && req.includes().isEmpty() && (req.snapshot() == null || req.snapshot().equals("latest"))
+                    ? SnapshotSelector.expectedPath(s, docker) : null;
+            java.util.concurrent.CompletableFuture<Snapshot> resolving = null;
+            Snapshot snap;
+            if (latestRoot != null) {
+                // restic restore resolves latest itself at once; the snapshot list, read beside it, checks its choice
+                resolving = java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> new SnapshotSelector(restic, config.host()).resolve(s, null), task -> {
+                            Thread t = new Thread(task, "restore-snapshots");
+                            t.setDaemon(true);
+                            t.start();
+                        });
+                snap = null;
+            } else {
+                snap = new SnapshotSelector(restic, config.host()).resolve(s, req.snapshot());
+                snapshotId = snap.shortIdOrPrefix();
+            }
             RestoreReport r;
-            if (s.kind() == SourceConfig.Kind.COMMAND) {
+            if (resolving != null) {
+                Snapshot[] chosen = new Snapshot[1];
+                try {
+                    r = toTargetLatest(s, req, latestRoot, resolving, chosen);
+                } finally {
+                    snapshotId = chosen[0] == null ? null : chosen[0].shortIdOrPrefix();
+                }
+            } else if (s.kind() == SourceConfig.Kind.COMMAND) {
                 r = req.pipeTo() != null ? pipe(s, snap, req) : dumpToTarget(s, snap, req);
             } else if (req.target() != null) {
                 r = toTarget(s, snap, req);
@@ -171,35 +194,10 @@ public final class RestoreOperation {
         }
         boolean created = !Files.exists(target, LinkOption.NOFOLLOW_LINKS);
         Path staging = target.resolve(".cfs-restore-" + ProcessHandle.current().pid());
-        FileTrees.Meta rootMeta = null;
         try {
             Files.createDirectories(staging);
             restic.restore(snap.id(), staging.toString(), includes, false);
-            cancellation.check();
-            if (paths.size() == 1) {
-                Path staged = staging.resolve(relative(paths.get(0)));
-                if (Files.isDirectory(staged, LinkOption.NOFOLLOW_LINKS)) {
-                    rootMeta = FileTrees.readMeta(staged);
-                    FileTrees.moveChildren(staged, target);
-                }
-            } else {
-                for (String p : paths) {
-                    Path staged = staging.resolve(relative(p));
-                    if (Files.exists(staged, LinkOption.NOFOLLOW_LINKS)) {
-                        Path dest = target.resolve(relative(p));
-                        Files.createDirectories(dest.getParent());
-                        Files.move(staged, dest, StandardCopyOption.ATOMIC_MOVE);
-                    }
-                }
-            }
-            FileTrees.deleteTree(staging);
-            if (rootMeta != null) {
-                // last: the moves and the clean-up touched the target's own mtime
-                FileTrees.applyMeta(rootMeta, target);
-            }
-            long[] fb = FileTrees.countFiles(target);
-            return new RestoreReport(s.name(), snap.shortIdOrPrefix(), "target", target.toString(), false, fb[0], fb[1],
-                    seconds(t0), null, List.of(), 0, null, null, null, 0, 0, 0);
+            return placeStaged(s, snap, target, staging, t0);
         } catch (IOException e) {
             cleanUpTarget(target, staging, created);
             throw CfsException.failed("restoring into " + target + " failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -207,6 +205,82 @@ public final class RestoreOperation {
             cleanUpTarget(target, staging, created);
             throw e;
         }
+    }
+
+    /**
+     * {@code restore --target} of {@code latest} without waiting for the snapshot list first: restic
+     * restores its own {@code latest} under the source's filters (host, source tag, path) into the
+     * staging folder while the list is read beside it; restic names the snapshot it restored, and
+     * when that is not the one {@code latest} means here (a {@code pre-restore} safety snapshot is
+     * newer), the staging folder is emptied and the right snapshot restored the ordinary way.
+     */
+    private RestoreReport toTargetLatest(SourceConfig s, RestoreRequest req, String root,
+                                         java.util.concurrent.CompletableFuture<Snapshot> resolving, Snapshot[] chosen) {
+        long t0 = System.nanoTime();
+        Path target = req.target().toAbsolutePath().normalize();
+        boolean created = !Files.exists(target, LinkOption.NOFOLLOW_LINKS);
+        Path staging = target.resolve(".cfs-restore-" + ProcessHandle.current().pid());
+        try {
+            String restored;
+            try {
+                Files.createDirectories(staging);
+                restored = restic.restoreLatest(config.host(), s.name(), root, staging.toString());
+            } catch (CfsException e) {
+                restored = null; // restic found nothing under these filters (or failed): decided below
+            }
+            Snapshot snap;
+            try {
+                snap = resolving.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : e;
+            }
+            chosen[0] = snap;
+            cancellation.check();
+            if (restored == null || !snap.id().startsWith(restored)) {
+                FileTrees.deleteTree(staging);
+                Files.createDirectories(staging);
+                restic.restore(snap.id(), staging.toString(), List.of(), false);
+            }
+            return placeStaged(s, snap, target, staging, t0);
+        } catch (IOException e) {
+            cleanUpTarget(target, staging, created);
+            throw CfsException.failed("restoring into " + target + " failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            cleanUpTarget(target, staging, created);
+            throw e;
+        }
+    }
+
+    /** Moves the tree restic restored into the staging folder to the target's root and removes the staging folder. */
+    private RestoreReport placeStaged(SourceConfig s, Snapshot snap, Path target, Path staging, long t0)
+            throws IOException {
+        List<String> paths = snap.paths();
+        FileTrees.Meta rootMeta = null;
+        cancellation.check();
+        if (paths.size() == 1) {
+            Path staged = staging.resolve(relative(paths.get(0)));
+            if (Files.isDirectory(staged, LinkOption.NOFOLLOW_LINKS)) {
+                rootMeta = FileTrees.readMeta(staged);
+                FileTrees.moveChildren(staged, target);
+            }
+        } else {
+            for (String p : paths) {
+                Path staged = staging.resolve(relative(p));
+                if (Files.exists(staged, LinkOption.NOFOLLOW_LINKS)) {
+                    Path dest = target.resolve(relative(p));
+                    Files.createDirectories(dest.getParent());
+                    Files.move(staged, dest, StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+        }
+        FileTrees.deleteTree(staging);
+        if (rootMeta != null) {
+            // last: the moves and the clean-up touched the target's own mtime
+            FileTrees.applyMeta(rootMeta, target);
+        }
+        long[] fb = FileTrees.countFiles(target);
+        return new RestoreReport(s.name(), snap.shortIdOrPrefix(), "target", target.toString(), false, fb[0], fb[1],
+                seconds(t0), null, List.of(), 0, null, null, null, 0, 0, 0);
     }
 
     private void cleanUpTarget(Path target, Path staging, boolean created) {

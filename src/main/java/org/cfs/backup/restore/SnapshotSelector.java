@@ -56,6 +56,31 @@ public final class SnapshotSelector {
         return byId(restic.snapshots(null, List.of()), source.name(), idOrLatest);
     }
 
+    /**
+     * The one path a source's snapshots hold, as restic records it (a volume's mountpoint), so that
+     * restic's own {@code latest} can be asked for it; null when that is not known beforehand
+     * (several paths, a relative path, a volume Docker cannot name, a command source).
+     */
+    public static String expectedPath(SourceConfig s, org.cfs.backup.docker.Docker docker) {
+        if (s.kind() == SourceConfig.Kind.VOLUME) {
+            try {
+                return docker.volume(s.volume()).mountpoint();
+            } catch (CfsException e) {
+                return null;
+            }
+        }
+        if (s.kind() != SourceConfig.Kind.PATHS) {
+            return null;
+        }
+        List<String> paths = s.allPaths();
+        return paths.size() == 1 && paths.get(0).startsWith("/") ? paths.get(0) : null;
+    }
+
+    /** True when restic's {@code latest} under the source's filters chose the snapshot {@code latest} means here. */
+    public static boolean isLatestRegular(Snapshot s, SourceConfig source, String host, String path) {
+        return regular(s) && s.hasTag(source.name()) && host.equals(s.hostname()) && List.of(path).equals(s.paths());
+    }
+
     /** Picks the one snapshot whose id starts with the prefix, and checks that it is the source's. */
     public static Snapshot byId(List<Snapshot> all, String source, String prefix) {
         if (!prefix.matches("[0-9a-fA-F]{4,64}")) {

@@ -43,8 +43,10 @@ class DrillStreamTest {
 
     /** Replays recorded output per restic subcommand. */
     static final class Replay implements ProcessRunner {
-        final List<List<String>> calls = new ArrayList<>();
+        final List<List<String>> calls = java.util.Collections.synchronizedList(new ArrayList<>());
         byte[] tar;
+        /** When set, restic's own "latest" (ls latest) chose a pre-restore snapshot. */
+        boolean latestIsPreRestore;
 
         @Override
         public ProcessResult run(ProcessSpec spec) {
@@ -56,6 +58,9 @@ class DrillStreamTest {
                 }
                 if (c.contains("ls")) {
                     for (String line : new String(resource("ls-src.jsonl"), StandardCharsets.UTF_8).split("\n")) {
+                        if (latestIsPreRestore && c.contains("latest")) {
+                            line = line.replace("\"tags\":[\"s1\"]", "\"tags\":[\"s1\",\"pre-restore\"]");
+                        }
                         spec.stdoutLines().accept(line);
                     }
                     return new ProcessResult(0, "", "", Duration.ZERO, false);
@@ -72,6 +77,10 @@ class DrillStreamTest {
     }
 
     private DrillReport drill(Replay runner) throws IOException {
+        return drill(runner, "/nonexistent-cfs-drill-test/src");
+    }
+
+    private DrillReport drill(Replay runner, String sourcePath) throws IOException {
         Files.writeString(tmp.resolve("pw"), "x");
         Path cfg = tmp.resolve("c.yaml");
         Files.writeString(cfg, """
@@ -80,8 +89,8 @@ class DrillStreamTest {
                 state-dir: %s/state
                 log-dir: %s/log
                 sources:
-                  - {name: s1, path: /nonexistent-cfs-drill-test/src}
-                """.formatted(tmp, tmp, tmp, tmp));
+                  - {name: s1, path: %s}
+                """.formatted(tmp, tmp, tmp, tmp, sourcePath));
         Config c = new ConfigLoader().load(cfg);
         Restic restic = new Restic(new ResticSettings("restic", c.repository().url(), tmp.resolve("pw"), null, null, null,
                 List.of()), runner);
@@ -112,5 +121,72 @@ class DrillStreamTest {
         String problems = rep.sources().get(0).problems().toString();
         assertTrue(problems.contains("missing from the restored data"), problems);
         assertTrue(problems.contains("/tmp/rprobe/src/sub/deep/z"), problems);
+    }
+
+    @Test
+    void resticsOwnLatestIsUsedWithoutASnapshotsCall() throws IOException {
+        Replay r = new Replay();
+        r.tar = resource("dump-src.tar");
+        DrillReport rep = drill(r, "/tmp/rprobe/src");
+        assertTrue(rep.passed(), rep.toString());
+        assertEquals("9d2d078f", rep.sources().get(0).snapshotId());
+        assertEquals(4, rep.sources().get(0).filesVerified());
+        assertFalse(r.calls.stream().anyMatch(c -> c.contains("snapshots")), r.calls.toString());
+        assertTrue(r.calls.stream().anyMatch(c -> c.contains("dump") && c.contains("latest") && c.contains("--tag")
+                && c.contains("s1") && c.contains("--host") && c.contains("h")), r.calls.toString());
+    }
+
+    @Test
+    void aPreRestoreLatestFallsBackToTheSnapshotList() throws IOException {
+        Replay r = new Replay();
+        r.tar = resource("dump-src.tar");
+        r.latestIsPreRestore = true;
+        DrillReport rep = drill(r, "/tmp/rprobe/src");
+        assertTrue(rep.passed(), rep.toString());
+        assertEquals("9d2d078f", rep.sources().get(0).snapshotId());
+        assertTrue(r.calls.stream().anyMatch(c -> c.contains("snapshots")), r.calls.toString());
+        assertTrue(r.calls.stream().anyMatch(c -> c.contains("dump") && c.contains(
+                "9d2d078f1a402a5b4521bdadb26ea331aef6402993e327f81da10c9c8ab35ac9")), r.calls.toString());
+    }
+
+    @Test
+    void theTarIsReadAheadOfALateListingAndStillCheckedAgainstIt() throws Exception {
+        java.util.concurrent.CompletableFuture<ListingIndex> listing = new java.util.concurrent.CompletableFuture<>();
+        Problems problems = new Problems();
+        TarVerifier v = new TarVerifier(listing, "/tmp/rprobe/src", null, problems, null);
+        Thread lister = new Thread(() -> {
+            try {
+                Thread.sleep(200); // the listing completes while (or after) the tar is read
+                ListingIndex index = new ListingIndex();
+                for (String line : new String(resource("ls-src.jsonl"), StandardCharsets.UTF_8).split("\n")) {
+                    Restic.LsNode n = Restic.parseLsLine(line);
+                    // one listed file is left out: the check against the listing must still see it
+                    if (n != null && n.path().startsWith("/tmp/rprobe/src/") && !n.path().endsWith("/sub/b")) {
+                        index.put(n.path(), ListingIndex.type(n.type()), n.size(), n.mtimeNanos());
+                    }
+                }
+                listing.complete(index);
+            } catch (Exception e) {
+                listing.completeExceptionally(e);
+            }
+        });
+        lister.start();
+        v.read(new ByteArrayInputStream(resource("dump-src.tar")));
+        lister.join();
+        assertEquals(3, v.files, problems.list().toString());
+        assertTrue(problems.list().toString().contains("/tmp/rprobe/src/sub/b: in the dump but not in the snapshot's listing"),
+                problems.list().toString());
+    }
+
+    @Test
+    void aFailedListingStopsTheReadingWithoutAProblemOfItsOwn() throws Exception {
+        java.util.concurrent.CompletableFuture<ListingIndex> listing = new java.util.concurrent.CompletableFuture<>();
+        listing.completeExceptionally(new IllegalStateException("ls failed"));
+        Problems problems = new Problems();
+        TarVerifier v = new TarVerifier(listing, "/tmp/rprobe/src", null, problems, null);
+        v.read(new ByteArrayInputStream(resource("dump-src.tar")));
+        assertTrue(v.listingFailed);
+        assertEquals(0, v.files);
+        assertTrue(problems.isEmpty(), problems.list().toString());
     }
 }

@@ -155,4 +155,24 @@ class ResticTest {
                 true), s -> { }, null);
         assertNull(o.summary());
     }
+
+    @Test
+    void streamedCommandsGetALargePipeThroughPerlWithTheirArgumentsUnchanged() throws Exception {
+        Restic r = new Restic(local(), new FakeProcessRunner());
+        List<String> dump = r.dumpArgs("abc123", "/srv/data");
+        List<String> wrapped = r.withLargePipe(dump);
+        if (!java.nio.file.Files.isExecutable(Restic.PERL)) {
+            assertEquals(dump, wrapped);
+            return;
+        }
+        assertEquals(List.of("/usr/bin/perl", "-e", Restic.LARGE_PIPE), wrapped.subList(0, 3));
+        assertEquals(dump, wrapped.subList(3, wrapped.size()));
+        // the one-liner really resizes the pipe it is given as stdout, then execs the command
+        // (F_GETPIPE_SZ = 1032 reads the size back in the exec'ed program)
+        Process p = new ProcessBuilder(r.withLargePipe(List.of("/usr/bin/perl", "-e", "print fcntl(STDOUT, 1032, 0)")))
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor());
+        assertEquals("1048576", out);
+    }
 }

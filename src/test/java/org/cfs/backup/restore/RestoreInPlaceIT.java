@@ -130,6 +130,14 @@ class RestoreInPlaceIT {
         JsonNode again = fx.ok("restore", "webui", "--dry-run", "--json").json();
         assertEquals(snap, again.get("snapshot_id").asText());
         assertEquals(0, again.get("added_count").asInt() + again.get("changed_count").asInt() + again.get("removed_count").asInt(), again.toString());
+        // restic's own 'latest' is now the pre-restore snapshot: restore --target and the drill must not take it
+        Path latestCopy = tmp.resolve("latest-copy");
+        JsonNode copy = fx.ok("restore", "webui", "--target", latestCopy.toString(), "--json").json();
+        assertEquals(snap, copy.get("snapshot_id").asText());
+        assertEquals(backedUp, RestoreFixture.describe(latestCopy), "restore --target of latest took the pre-restore snapshot");
+        JsonNode drill = fx.ok("drill", "webui", "--json").json();
+        assertEquals(snap, drill.get("sources").get(0).get("snapshot_id").asText(), drill.toString());
+        assertTrue(drill.get("passed").asBoolean(), drill.toString());
         Path wayBack = tmp.resolve("way-back");
         fx.ok("restore", "webui", "--snapshot", pre, "--target", wayBack.toString());
         assertEquals(changed, RestoreFixture.describe(wayBack), "the pre-restore snapshot is not the state before the restore");
