@@ -294,16 +294,22 @@ class BackupIT {
         assertTrue(Files.exists(marker), "second pass reached");
     }
 
-    @Test
-    void killMinusNineWhileStoppedThenAnyNextCommandStartsTheContainerAgain() throws Exception {
-        String vol = env.volume("killed");
-        String ctr = env.container("killed", vol);
+    /** A `stop` backup of the container's volume in a child JVM, held in its second pass. */
+    private Process childInSecondPass(String source, String container) throws Exception {
+        String vol = ItEnv.sh("docker", "inspect", "--format", "{{range .Mounts}}{{.Name}}{{end}}", container);
         Files.writeString(env.mountpoint(vol).resolve("db"), "data");
-        env.writeConfig("  - name: killed\n    volume: " + vol + "\n    consistency: stop\n");
+        env.writeConfig("  - name: " + source + "\n    volume: " + vol + "\n    consistency: stop\n");
         init();
         Path marker = env.dir.resolve("pass2");
         Process child = childBackup(marker, env.dir.resolve("argv.log"));
         await(marker, child);
+        return child;
+    }
+
+    @Test
+    void killMinusNineWhileStoppedThenAnyNextCommandStartsTheContainerAgain() throws Exception {
+        String ctr = env.container("killed", env.volume("killed"));
+        Process child = childInSecondPass("killed", ctr);
         assertEquals("exited", ItEnv.state(ctr), "stopped during the second pass");
 
         ItEnv.Run busy = env.cli("backup");
@@ -336,14 +342,8 @@ class BackupIT {
 
     @Test
     void sigintDuringTheSecondPassResumesTheContainerRecordsInterruptedAndExits130() throws Exception {
-        String vol = env.volume("intr");
-        String ctr = env.container("intr", vol);
-        Files.writeString(env.mountpoint(vol).resolve("db"), "data");
-        env.writeConfig("  - name: intr\n    volume: " + vol + "\n    consistency: stop\n");
-        init();
-        Path marker = env.dir.resolve("pass2");
-        Process child = childBackup(marker, env.dir.resolve("argv.log"));
-        await(marker, child);
+        String ctr = env.container("intr", env.volume("intr"));
+        Process child = childInSecondPass("intr", ctr);
         sh("kill", "-INT", Long.toString(child.pid()));
         assertTrue(child.waitFor(30, TimeUnit.SECONDS), "exits within 30 s");
         assertEquals(ExitCode.INTERRUPTED, child.exitValue(), Files.readString(env.dir.resolve("child.log")));
