@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.cfs.backup.alert.Alerts;
+import org.cfs.backup.alert.RecordingAlerts;
 import org.cfs.backup.config.AuditConfig;
 import org.junit.jupiter.api.Test;
 
@@ -53,54 +51,23 @@ class AllowListAndReportTest {
         assertEquals(1, allowedOnly.findings().size(), "allowed findings are listed, not hidden");
     }
 
-    /** An in-memory alert sink: what is open, and every raise/clear call. */
-    static final class Recorder implements Alerts {
-        final Map<String, OpenAlert> open = new LinkedHashMap<>();
-        final List<String> calls = new ArrayList<>();
-
-        @Override
-        public void raise(String key, Severity severity, String title, String message) {
-            calls.add("raise " + key + " " + severity);
-            open.put(key, new OpenAlert(key, severity, title, message, Instant.EPOCH));
-        }
-
-        @Override
-        public void clear(String key, String message) {
-            calls.add("clear " + key);
-            open.remove(key);
-        }
-
-        @Override
-        public void jobStarted(String job) {
-        }
-
-        @Override
-        public void jobFinished(String job, boolean ok, String summary) {
-        }
-
-        @Override
-        public List<OpenAlert> open() {
-            return new ArrayList<>(open.values());
-        }
-    }
-
     @Test
     void alertsOpenOnNewFindingsAndClearWhenTheyAreGone() {
-        Recorder r = new Recorder();
+        RecordingAlerts r = new RecordingAlerts();
         r.open.put("quota-level", new Alerts.OpenAlert("quota-level", Alerts.Severity.WARNING, "q", "q", Instant.EPOCH));
         AuditAlerts.publish(r, AuditReport.of(List.of(PRIV, HOME, ENV.allow("known")), 0));
         assertEquals(List.of("raise audit:privileged-container:portainer CRITICAL",
-                "raise audit:home-ownership:/opt/h/kasm-profile-persistent WARNING"), r.calls);
+                "raise audit:home-ownership:/opt/h/kasm-profile-persistent WARNING"), r.events);
 
-        r.calls.clear();
+        r.events.clear();
         Finding dockerDown = Finding.of("audit-incomplete", Severity.WARNING, "docker", "containers were not checked");
         AuditAlerts.publish(r, AuditReport.of(List.of(HOME, dockerDown), 0));
-        assertFalse(r.calls.contains("clear audit:privileged-container:portainer"), "an incomplete audit clears nothing");
+        assertFalse(r.events.contains("clear audit:privileged-container:portainer"), "an incomplete audit clears nothing");
 
-        r.calls.clear();
+        r.events.clear();
         AuditAlerts.publish(r, AuditReport.of(List.of(HOME), 0));
-        assertTrue(r.calls.contains("clear audit:privileged-container:portainer"), r.calls.toString());
-        assertTrue(r.calls.contains("clear audit:audit-incomplete:docker"), r.calls.toString());
+        assertTrue(r.events.contains("clear audit:privileged-container:portainer"), r.events.toString());
+        assertTrue(r.events.contains("clear audit:audit-incomplete:docker"), r.events.toString());
         assertTrue(r.open.containsKey("quota-level"), "other conditions are left alone");
     }
 }

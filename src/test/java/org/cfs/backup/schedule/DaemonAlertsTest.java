@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.cfs.backup.alert.RecordingAlerts;
 import org.cfs.backup.config.Config;
 import org.cfs.backup.config.ConfigLoader;
 import org.cfs.backup.process.Cancellation;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DaemonAlertsTest {
 
     /** Records every call in order. */
-    static final class Recording extends DaemonPartsTest.RecordingAlerts {
+    static final class Recording extends RecordingAlerts {
         final List<String> pings = Collections.synchronizedList(new ArrayList<>());
 
         @Override

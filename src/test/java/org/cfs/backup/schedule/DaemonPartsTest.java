@@ -16,6 +16,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.cfs.backup.alert.Alerts;
+import org.cfs.backup.alert.RecordingAlerts;
 import org.cfs.backup.restic.Snapshot;
 import org.cfs.backup.state.RunRecord;
 import org.junit.jupiter.api.Test;
@@ -23,38 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Check rotation, outcomes, freshness, alerts from job results, metrics rendering and the quota sample. */
 class DaemonPartsTest {
-
-    /** Keeps what was raised and cleared, with the open set, like a real channel's de-duplication. */
-    static class RecordingAlerts implements Alerts {
-        final Map<String, OpenAlert> open = new LinkedHashMap<>();
-        final List<String> events = new ArrayList<>();
-
-        @Override
-        public void raise(String key, Severity severity, String title, String message) {
-            events.add("raise " + key + " " + severity);
-            open.put(key, new OpenAlert(key, severity, title, message, Instant.EPOCH));
-        }
-
-        @Override
-        public void clear(String key, String message) {
-            if (open.remove(key) != null) {
-                events.add("clear " + key);
-            }
-        }
-
-        @Override
-        public void jobStarted(String job) {
-        }
-
-        @Override
-        public void jobFinished(String job, boolean ok, String summary) {
-        }
-
-        @Override
-        public List<OpenAlert> open() {
-            return List.copyOf(open.values());
-        }
-    }
 
     @Test
     void daemonConfigKeysAreValidated(@TempDir Path dir) throws Exception {
