@@ -105,6 +105,14 @@ public final class Rclone {
 
     /** The environment of every rclone child: config path and, for an encrypted config, its password. */
     public Map<String, String> environment() {
+        return environment(config, configPasswordFile);
+    }
+
+    /**
+     * What rclone needs in its environment, also when restic starts it as its backend: the config
+     * file and, for an encrypted one, its password read from the file (never an argument).
+     */
+    public static Map<String, String> environment(Path config, Path configPasswordFile) {
         Map<String, String> env = new LinkedHashMap<>();
         if (config != null) {
             env.put("RCLONE_CONFIG", config.toString());

@@ -1,8 +1,6 @@
 package org.cfs.backup.restic;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +19,7 @@ import org.cfs.backup.ExitCode;
 import org.cfs.backup.process.ProcessResult;
 import org.cfs.backup.process.ProcessRunner;
 import org.cfs.backup.process.ProcessSpec;
+import org.cfs.backup.rclone.Rclone;
 
 /**
  * Turns intent into restic argument lists and parses restic's output. The one place that knows
@@ -102,17 +101,7 @@ public final class Restic {
     public Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("RESTIC_PASSWORD_FILE", settings.passwordFile().toString());
-        if (settings.rcloneConfig() != null) {
-            env.put("RCLONE_CONFIG", settings.rcloneConfig().toString());
-        }
-        if (settings.rcloneConfigPasswordFile() != null) {
-            try {
-                env.put("RCLONE_CONFIG_PASS", Files.readString(settings.rcloneConfigPasswordFile()).strip());
-            } catch (IOException e) {
-                throw new CfsException(ExitCode.USAGE, "cannot read rclone.config-password-file "
-                        + settings.rcloneConfigPasswordFile() + ": " + e.getClass().getSimpleName());
-            }
-        }
+        env.putAll(Rclone.environment(settings.rcloneConfig(), settings.rcloneConfigPasswordFile()));
         return env;
     }
 
