@@ -11,6 +11,7 @@ import org.cfs.backup.process.CancelledException;
 import org.cfs.backup.quota.UploadEstimate;
 import org.cfs.backup.quota.UploadEstimator;
 import org.cfs.backup.rclone.DriveError;
+import org.cfs.backup.rclone.Rclone;
 import org.cfs.backup.rclone.RcloneException;
 
 /**
@@ -28,7 +29,7 @@ final class DriveRuns {
     /** Warns on stderr when the backup may not fit the day's Drive upload cap or the free space. */
     static UploadEstimate beforeBackup(Services s, List<SourceConfig> selected, PrintWriter err) {
         Config c = s.config();
-        String remote = Services.repositoryRemote(c.repository().url());
+        String remote = Rclone.repositoryRemote(c.repository().url());
         if (remote == null) {
             return null;
         }
@@ -70,7 +71,7 @@ final class DriveRuns {
 
     /** After the run: for each source that failed on a Drive error, the reason and what to do. */
     static void afterBackup(Services s, BackupReport report, PrintWriter err) {
-        if (Services.repositoryRemote(s.config().repository().url()) == null) {
+        if (Rclone.repositoryRemote(s.config().repository().url()) == null) {
             return;
         }
         for (SourceResult r : report.sources()) {

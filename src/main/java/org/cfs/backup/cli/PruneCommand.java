@@ -28,7 +28,7 @@ final class PruneCommand extends BaseCommand {
         Config c = s.config();
         PruneReport report;
         try (OperationLock lock = s.lock(dryRun ? "prune --dry-run" : "prune")) {
-            PruneOperation op = new PruneOperation(c, s.restic(), s.runner(), s.binary("rclone"), s.cancellation(),
+            PruneOperation op = new PruneOperation(c, s.restic(), s.rclone(), s.cancellation(),
                     s.history(), s.auditLog(), line -> err().println("cfs-backup: " + line));
             report = op.run(c.sources(), dryRun, force);
         }

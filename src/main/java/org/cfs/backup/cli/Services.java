@@ -107,20 +107,11 @@ public final class Services {
         return rclone;
     }
 
-    /** The remote of an {@code rclone:REMOTE:path} repository URL, or null for other repositories. */
-    public static String repositoryRemote(String url) {
-        if (url == null || !url.startsWith("rclone:")) {
-            return null;
-        }
-        String rest = url.substring("rclone:".length());
-        int colon = rest.indexOf(':');
-        return colon <= 0 ? null : rest.substring(0, colon);
-    }
 
     /** True when the repository is on an rclone remote of type drive (read once, cheaply). */
     public boolean repositoryOnDrive() {
         if (onDrive == null) {
-            String remote = repositoryRemote(config().repository().url());
+            String remote = Rclone.repositoryRemote(config().repository().url());
             boolean drive = false;
             if (remote != null) {
                 try {

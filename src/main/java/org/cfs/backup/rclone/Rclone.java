@@ -74,6 +74,16 @@ public final class Rclone {
     // ---- argument building ----
 
     /** binary, the arguments, then {@code --ask-password=false}. */
+    /** The remote of an {@code rclone:REMOTE:path} repository URL, or null for other repositories. */
+    public static String repositoryRemote(String url) {
+        if (url == null || !url.startsWith("rclone:")) {
+            return null;
+        }
+        String rest = url.substring("rclone:".length());
+        int colon = rest.indexOf(':');
+        return colon <= 0 ? null : rest.substring(0, colon);
+    }
+
     public List<String> command(String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(binary);

@@ -15,9 +15,7 @@ import org.cfs.backup.config.Config;
 import org.cfs.backup.config.SourceConfig;
 import org.cfs.backup.process.Cancellation;
 import org.cfs.backup.process.CancelledException;
-import org.cfs.backup.process.ProcessResult;
-import org.cfs.backup.process.ProcessRunner;
-import org.cfs.backup.process.ProcessSpec;
+import org.cfs.backup.rclone.Rclone;
 import org.cfs.backup.restic.Restic;
 import org.cfs.backup.restic.ResticError;
 import org.cfs.backup.restic.ResticException;
@@ -39,19 +37,16 @@ public final class PruneOperation {
 
     private final Config config;
     private final Restic restic;
-    private final ProcessRunner runner;
-    private final String rcloneBinary;
+    private final Rclone rclone;
     private final Cancellation cancellation;
     private final RunHistory history;
     private final AuditLog auditLog;
     private final Consumer<String> log;
 
-    public PruneOperation(Config config, Restic restic, ProcessRunner runner, String rcloneBinary,
-                          Cancellation cancellation, RunHistory history, AuditLog auditLog, Consumer<String> log) {
+    public PruneOperation(Config config, Restic restic, Rclone rclone, Cancellation cancellation, RunHistory history, AuditLog auditLog, Consumer<String> log) {
         this.config = config;
         this.restic = restic;
-        this.runner = runner;
-        this.rcloneBinary = rcloneBinary;
+        this.rclone = rclone;
         this.cancellation = cancellation;
         this.history = history;
         this.auditLog = auditLog;
@@ -185,29 +180,19 @@ public final class PruneOperation {
      * quota, unless the remote has {@code use_trash = false}.
      */
     String trashNote() {
-        String url = config.repository().url();
-        if (!url.startsWith("rclone:")) {
+        String remote = Rclone.repositoryRemote(config.repository().url());
+        if (remote == null) {
             return null;
         }
-        String rest = url.substring("rclone:".length());
-        int colon = rest.indexOf(':');
-        if (colon <= 0) {
-            return null;
-        }
-        String remote = rest.substring(0, colon);
         String type = null;
         String useTrash = null;
         try {
-            Map<String, String> env = new LinkedHashMap<>(restic.environment());
-            env.remove("RESTIC_PASSWORD_FILE");
-            ProcessResult r = runner.run(ProcessSpec.of(rcloneBinary, "config", "dump", "--ask-password=false")
-                    .env(env).survivesCancel().build());
-            if (r.ok()) {
-                JsonNode n = JSON.readTree(r.stdout()).path(remote);
-                type = n.path("type").asText(null);
-                useTrash = n.path("use_trash").asText(null);
+            Map<String, String> settings = rclone.remote(remote);
+            if (settings != null) {
+                type = settings.get("type");
+                useTrash = settings.get("use_trash");
             }
-        } catch (java.io.IOException | CfsException e) {
+        } catch (CfsException e) {
             // unknown type: say it conditionally below
         }
         if (type != null && !type.equals("drive")) {

@@ -15,6 +15,7 @@ import org.cfs.backup.config.ConfigLoader;
 import org.cfs.backup.process.Cancellation;
 import org.cfs.backup.process.ProcessResult;
 import org.cfs.backup.process.ProcessRunner;
+import org.cfs.backup.rclone.Rclone;
 import org.cfs.backup.restic.Restic;
 import org.cfs.backup.restic.ResticSettings;
 import org.cfs.backup.state.AuditLog;
@@ -37,7 +38,8 @@ class TrashNoteTest {
         };
         Restic restic = new Restic(new ResticSettings("restic", url, dir.resolve("pw"), null,
                 dir.resolve("rclone.conf"), null, List.of()), fake);
-        PruneOperation op = new PruneOperation(c, restic, fake, "rclone", new Cancellation(), new RunHistory(dir),
+        Rclone rclone = new Rclone("rclone", dir.resolve("rclone.conf"), null, fake);
+        PruneOperation op = new PruneOperation(c, restic, rclone, new Cancellation(), new RunHistory(dir),
                 new AuditLog(dir), l -> { });
         String n = op.trashNote();
         if (url.startsWith("rclone:")) {
