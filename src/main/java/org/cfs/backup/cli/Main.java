@@ -22,7 +22,8 @@ public final class Main {
         SignalHandling.install(cancellation);
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
-        int code = run(out, err, System.getenv(), cancellation, args);
+        Map<String, String> env = System.getenv();
+        int code = run(out, err, env, cancellation, ConfigPreload.start(args, env), args);
         out.flush();
         err.flush();
         System.exit(code);
@@ -35,7 +36,13 @@ public final class Main {
 
     public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, Cancellation cancellation,
                           String... args) {
-        RootCommand root = new RootCommand(env, cancellation);
+        return run(out, err, env, cancellation, null, args);
+    }
+
+    /** As above, with the config possibly being read ahead already ({@link ConfigPreload}, may be null). */
+    static int run(PrintWriter out, PrintWriter err, Map<String, String> env, Cancellation cancellation,
+                   ConfigPreload preload, String... args) {
+        RootCommand root = new RootCommand(env, cancellation, preload);
         CommandLine cl = new CommandLine(root);
         registerCommands(cl, args);
         cl.setOut(out);

@@ -29,6 +29,7 @@ public final class RootCommand implements Runnable {
 
     private final Map<String, String> env;
     private final Cancellation cancellation;
+    private final ConfigPreload preload;
     private Services services;
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
@@ -44,9 +45,10 @@ public final class RootCommand implements Runnable {
                 .setLevel(v ? Level.DEBUG : Level.WARN);
     }
 
-    RootCommand(Map<String, String> env, Cancellation cancellation) {
+    RootCommand(Map<String, String> env, Cancellation cancellation, ConfigPreload preload) {
         this.env = env;
         this.cancellation = cancellation;
+        this.preload = preload;
     }
 
     boolean verbose() {
@@ -57,6 +59,7 @@ public final class RootCommand implements Runnable {
     public Services services(java.io.PrintWriter err) {
         if (services == null) {
             services = new Services(config, env, cancellation, err);
+            services.preload = preload;
         }
         return services;
     }

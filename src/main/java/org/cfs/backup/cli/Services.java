@@ -37,6 +37,8 @@ public final class Services {
     private Restic restic;
     private Docker docker;
     private Alerts alerts;
+    /** The config read ahead on another thread, when there is one (see {@link ConfigPreload}). */
+    ConfigPreload preload;
 
     public Services(Path configOption, Map<String, String> env, Cancellation cancellation, PrintWriter err) {
         this.configOption = configOption;
@@ -69,7 +71,9 @@ public final class Services {
     /** Loads and validates the config once, then reconciles the quiesce journal. */
     public Config config() {
         if (config == null) {
-            config = new ConfigLoader().load(configPath());
+            Path file = configPath();
+            Config ahead = preload == null ? null : preload.take(file);
+            config = ahead != null ? ahead : new ConfigLoader().load(file);
             reconcileJournal();
         }
         return config;

@@ -84,7 +84,8 @@ public final class ConfigLoader {
         if (raw == null) {
             throw new ConfigException(file + ": the file is empty");
         }
-        return new Validator(file, lineMap(bytes)).validate(raw);
+        // the lines of the keys are looked up only for an error: a good config is parsed once
+        return new Validator(file, () -> lineMap(bytes)).validate(raw);
     }
 
     private static String describe(JsonProcessingException e, Map<String, Integer> lines) {
@@ -179,14 +180,18 @@ public final class ConfigLoader {
     /** Semantic checks over the parsed tree, with defaults filled in. */
     private static final class Validator {
         private final Path file;
-        private final Map<String, Integer> lines;
+        private final java.util.function.Supplier<Map<String, Integer>> lineSource;
+        private Map<String, Integer> lines;
 
-        Validator(Path file, Map<String, Integer> lines) {
+        Validator(Path file, java.util.function.Supplier<Map<String, Integer>> lineSource) {
             this.file = file;
-            this.lines = lines;
+            this.lineSource = lineSource;
         }
 
         private ConfigException error(String key, String message) {
+            if (lines == null) {
+                lines = lineSource.get();
+            }
             Integer line = lines.get(key);
             String where = line == null ? "" : "line " + line + ": ";
             return new ConfigException(file + ": " + where + "key '" + key + "': " + message);

@@ -291,15 +291,16 @@ public final class DrillOperation {
         CfsException dumpError = null;
         try (LiveComparison cmp = new LiveComparison(problems)) {
             r = restic.dumpLatest(config.host(), s.name(), root, in -> {
-                if (chosen.join() == null) {
-                    // closing our end stops restic dump at its next write (EPIPE) instead of reading it all
-                    abandoned.set(true);
-                    in.close();
-                    return;
-                }
-                // entries are read ahead of the listing (bounded); a failed listing is reported below
+                // entries are read ahead of the listing, before it names its snapshot too (bounded):
+                // restic dump need not wait for restic ls; a failed listing is reported below
                 v[0] = new TarVerifier(listing, root, liveRoot, problems, cmp);
                 v[0].read(in);
+                if (v[0].listingFailed) {
+                    // not the snapshot meant, or no listing: closing our end stops restic dump at its
+                    // next write (EPIPE) instead of reading it all
+                    abandoned.set(chosen.join() == null);
+                    in.close();
+                }
             });
         } catch (CancelledException e) {
             throw e;

@@ -21,12 +21,37 @@ final class Fingerprint {
         c2.update(b, off, len);
     }
 
+    /** Adds the buffer's remaining bytes (a direct buffer is hashed where it is, without a copy). */
+    void update(java.nio.ByteBuffer b) {
+        int pos = b.position();
+        c1.update(b);
+        b.position(pos);
+        c2.update(b);
+    }
+
     long value() {
         return (c1.getValue() << 32) | c2.getValue();
     }
 
     static long of(InputStream in) throws IOException {
         return of(in, new byte[65536]);
+    }
+
+    /**
+     * Fingerprints a file read into the caller's direct buffer (reused across files): one copy from
+     * the page cache, none into the Java heap.
+     */
+    static long of(java.nio.channels.FileChannel ch, java.nio.ByteBuffer buf) throws IOException {
+        Fingerprint f = new Fingerprint();
+        while (true) {
+            buf.clear();
+            if (ch.read(buf) < 0) {
+                break;
+            }
+            buf.flip();
+            f.update(buf);
+        }
+        return f.value();
     }
 
     /** Fingerprints the stream, reading into the caller's buffer (reused across files). */

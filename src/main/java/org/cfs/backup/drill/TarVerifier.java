@@ -32,8 +32,11 @@ final class TarVerifier {
     /** Set when the listing failed: the caller reports that, nothing more is checked. */
     boolean listingFailed;
 
+    /** Files at least this large have their live copy hashed while their tar bytes are read. */
+    static final long EARLY_LIVE_MIN = 4L << 20;
+
     /** One tar entry as read: its bytes already fingerprinted when it is a file. */
-    private record Entry(String path, byte type, long size, long fingerprint) {
+    private record Entry(String path, byte type, long size, long fingerprint, boolean liveStarted) {
     }
 
     /**
@@ -68,29 +71,56 @@ final class TarVerifier {
                         : e.isFile() ? ListingIndex.FILE : ListingIndex.OTHER;
                 long n = 0;
                 long fp = 0;
+                LiveComparison.Early early = null;
                 if (type == ListingIndex.FILE) {
+                    early = startEarly(path, e.getSize());
                     Fingerprint md = new Fingerprint();
-                    int r;
-                    while ((r = tar.read(buf)) > 0) {
-                        md.update(buf, 0, r);
-                        n += r;
+                    try {
+                        int r;
+                        while ((r = tar.read(buf)) > 0) {
+                            md.update(buf, 0, r);
+                            n += r;
+                        }
+                        fp = md.value();
+                    } finally {
+                        if (early != null) {
+                            if (n == e.getSize()) {
+                                early.snapshotRead(fp);
+                            } else {
+                                early.abandon();
+                            }
+                        }
                     }
-                    fp = md.value();
                 }
-                if (!accept(new Entry(path, type, n, fp))) {
+                if (!accept(new Entry(path, type, n, fp, early != null))) {
                     return;
                 }
             }
         } catch (IOException e) {
             if (awaitListing()) {
                 drain();
+                problems.add(snapshotRoot + ": the dump's tar stream broke off after " + files + " files: " + e.getMessage());
             }
-            problems.add(snapshotRoot + ": the dump's tar stream broke off after " + files + " files: " + e.getMessage());
-            return;
+            return; // without a listing the caller reports why (and the stream may be another snapshot's)
         }
         if (awaitListing()) {
             drain();
         }
+    }
+
+    /** The live comparison of a large file, started before its bytes are read; null when not now. */
+    private LiveComparison.Early startEarly(String path, long headerSize) {
+        if (live == null || liveRoot == null || headerSize < EARLY_LIVE_MIN) {
+            return null;
+        }
+        if (index == null && (!listing.isDone() || !awaitListing())) {
+            return null;
+        }
+        int slot = index.find(path);
+        if (slot < 0 || index.typeAt(slot) != ListingIndex.FILE || index.sizeAt(slot) != headerSize) {
+            return null; // check() reports what is wrong
+        }
+        return live.early(livePath(path), path, headerSize, index.mtimeAt(slot));
     }
 
     /** Checks the entry now, or keeps it until the listing is complete; false when the listing failed. */
@@ -161,7 +191,7 @@ final class TarVerifier {
             return;
         }
         files++;
-        if (live != null && liveRoot != null) {
+        if (live != null && liveRoot != null && !en.liveStarted()) {
             live.submit(livePath(path), path, n, index.mtimeAt(slot), en.fingerprint());
         }
     }
