@@ -360,7 +360,7 @@ public final class RestoreOperation {
         long t0 = System.nanoTime();
         List<Mapping> maps = mappings(s, snap);
         if (req.dryRun()) {
-            TreeDiff diff = new TreeDiff();
+            TreeDiff diff = new TreeDiff(DRY_RUN_LIST_MAX);
             for (Mapping m : maps) {
                 try {
                     diff.compare(restic, snap.id(), m.snapshotPath(), m.live(),
@@ -371,9 +371,8 @@ public final class RestoreOperation {
             }
             diff.sort();
             return new RestoreReport(s.name(), snap.shortIdOrPrefix(), "in-place", livePaths(maps), true, 0, 0,
-                    seconds(t0), null, List.of(), 0, TreeDiff.cap(diff.added, DRY_RUN_LIST_MAX),
-                    TreeDiff.cap(diff.changed, DRY_RUN_LIST_MAX), TreeDiff.cap(diff.removed, DRY_RUN_LIST_MAX),
-                    diff.added.size(), diff.changed.size(), diff.removed.size());
+                    seconds(t0), null, List.of(), 0, diff.added, diff.changed, diff.removed,
+                    diff.addedCount, diff.changedCount, diff.removedCount);
         }
         for (Mapping m : maps) {
             swap.removeStaleStaging(m.live());

@@ -1,29 +1,53 @@
 package org.cfs.backup.restore;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.cfs.backup.CfsException;
+import org.cfs.backup.ExitCode;
 
 import org.cfs.backup.restic.Restic;
 
 /**
  * What an in-place restore would change: the snapshot's listing under one of its paths against
  * the live folder. Added = in the snapshot only, removed = live only, changed = type, size, mtime,
- * mode, owner or link target differ (a folder's mtime alone does not count).
+ * mode, owner or link target differ (a folder's mtime alone does not count). Both sides are
+ * streamed in tree order and merged, so memory does not grow with the number of files (a million
+ * files fit the launcher's 128 MiB heap); the names kept for the report are capped.
  */
 final class TreeDiff {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TreeDiff.class);
     final List<String> added = new ArrayList<>();
     final List<String> changed = new ArrayList<>();
     final List<String> removed = new ArrayList<>();
+    long addedCount;
+    long changedCount;
+    long removedCount;
+    private final int keep;
+
+    /** @param keep how many names of each kind the report keeps (all are counted) */
+    TreeDiff(int keep) {
+        this.keep = keep;
+    }
 
     /** What a dry run needs of a listed node (about a third of a parsed {@link Restic.LsNode}). */
     record Node(String type, long uid, long gid, long mode, long size, long mtimeNanos, String linktarget) {
@@ -32,8 +56,243 @@ final class TreeDiff {
         }
     }
 
+    private void added(String name) {
+        if (addedCount++ < keep) {
+            added.add(name);
+        }
+    }
+
+    private void changed(String name) {
+        if (changedCount++ < keep) {
+            changed.add(name);
+        }
+    }
+
+    private void removed(String name) {
+        if (removedCount++ < keep) {
+            removed.add(name);
+        }
+    }
+
+    /** One listed entry, relative to the snapshot path; {@link #END} ends the listing. */
+    private record Listed(String rel, Node node) {
+    }
+
+    private static final Listed END = new Listed(null, null);
+
+    /** The snapshot's listing was not in tree order (restic sorts every tree; this guards the merge). */
+    private static final class NotInTreeOrder extends RuntimeException {
+        NotInTreeOrder() {
+            super(null, null, false, false);
+        }
+    }
+
     /** Compares one snapshot path with its live folder; names are relative to the source's root. */
     void compare(Restic restic, String snapshotId, String snapRoot, Path live, String prefix) throws IOException {
+        long a = addedCount;
+        long c = changedCount;
+        long r = removedCount;
+        int[] sizes = {added.size(), changed.size(), removed.size()};
+        try {
+            compareStreaming(restic, snapshotId, snapRoot, live, prefix);
+        } catch (NotInTreeOrder e) {
+            LOG.warn("the listing of {} is not in tree order; comparing with the whole listing in memory", snapRoot);
+            // undo this path's partial result, then compare the way that needs no order
+            addedCount = a;
+            changedCount = c;
+            removedCount = r;
+            added.subList(sizes[0], added.size()).clear();
+            changed.subList(sizes[1], changed.size()).clear();
+            removed.subList(sizes[2], removed.size()).clear();
+            compareInMemory(restic, snapshotId, snapRoot, live, prefix);
+        }
+    }
+
+    private void compareStreaming(Restic restic, String snapshotId, String snapRoot, Path live, String prefix)
+            throws IOException {
+        String rootSlash = snapRoot.endsWith("/") ? snapRoot : snapRoot + "/";
+        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(4096);
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread lister = new Thread(() -> {
+            Object last = END;
+            try {
+                restic.ls(snapshotId, List.of(snapRoot), n -> {
+                    if (n.path().startsWith(rootSlash)) {
+                        put(queue, new Listed(n.path().substring(rootSlash.length()), Node.of(n)), stop);
+                    }
+                });
+            } catch (Throwable e) {
+                last = e;
+            }
+            if (!stop.get()) {
+                put(queue, last, stop);
+            }
+        }, "dry-run-ls");
+        lister.setDaemon(true);
+        lister.start();
+        try {
+            LiveWalk walk = new LiveWalk(live);
+            Listed s = take(queue);
+            LiveWalk.Entry l = walk.next();
+            String lastSnap = null;
+            while (s != null || l != null) {
+                if (s != null && lastSnap != null && compareTreeOrder(lastSnap, s.rel()) >= 0) {
+                    throw new NotInTreeOrder();
+                }
+                int cmp = s == null ? 1 : l == null ? -1 : compareTreeOrder(s.rel(), l.rel());
+                if (cmp < 0) {
+                    added(prefix + s.rel());
+                    lastSnap = s.rel();
+                    s = take(queue);
+                } else if (cmp > 0) {
+                    removed(prefix + l.rel());
+                    l = walk.next();
+                } else {
+                    if (differs(s.node(), l.path(), l.attrs())) {
+                        changed(prefix + s.rel());
+                    }
+                    lastSnap = s.rel();
+                    s = take(queue);
+                    l = walk.next();
+                }
+            }
+        } finally {
+            stop.set(true);
+            queue.clear(); // a lister blocked on a full queue sees the stop
+            try {
+                lister.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Hands one item to the merge; stops restic ls (by throwing) once the merge has stopped. */
+    private static void put(BlockingQueue<Object> queue, Object item, AtomicBoolean stop) {
+        try {
+            // the bounded wait only lets a stopped merge be noticed while the queue is full
+            do {
+                if (stop.get()) {
+                    throw new CfsException(ExitCode.FAILED, "the dry run stopped reading the listing");
+                }
+            } while (!queue.offer(item, 100, TimeUnit.MILLISECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CfsException(ExitCode.FAILED, "interrupted");
+        }
+    }
+
+    private static Listed take(BlockingQueue<Object> queue) {
+        Object o;
+        try {
+            o = queue.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CfsException(ExitCode.FAILED, "interrupted");
+        }
+        if (o instanceof Listed l) {
+            return l == END ? null : l;
+        }
+        if (o instanceof RuntimeException re) {
+            throw re;
+        }
+        if (o instanceof Error err) {
+            throw err;
+        }
+        throw new IllegalStateException((Throwable) o);
+    }
+
+    /**
+     * Restic's order of a tree walk: a folder before what it holds, names in byte order of their
+     * UTF-8 (Go's string order). Compares relative paths component by component.
+     */
+    static int compareTreeOrder(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (true) {
+            int ea = a.indexOf('/', i);
+            int eb = b.indexOf('/', j);
+            String ca = ea < 0 ? a.substring(i) : a.substring(i, ea);
+            String cb = eb < 0 ? b.substring(j) : b.substring(j, eb);
+            int c = compareNames(ca, cb);
+            if (c != 0) {
+                return c;
+            }
+            if (ea < 0 || eb < 0) {
+                return ea < 0 && eb < 0 ? 0 : ea < 0 ? -1 : 1; // the shorter is the folder holding the other
+            }
+            i = ea + 1;
+            j = eb + 1;
+        }
+    }
+
+    /** Byte order of the names' UTF-8; for names of plain ASCII the same as String order. */
+    static int compareNames(String a, String b) {
+        return Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The live folder in restic's tree order, one folder's names in memory at a time per level. */
+    private static final class LiveWalk {
+        record Entry(String rel, Path path, BasicFileAttributes attrs) {
+        }
+
+        private final Path root;
+        /** Per open folder: its sorted names and the next index. */
+        private final ArrayDeque<Level> stack = new ArrayDeque<>();
+
+        private record Level(String rel, Path dir, List<String> names, int[] next) {
+        }
+
+        LiveWalk(Path root) throws IOException {
+            this.root = root;
+            if (Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+                stack.push(level("", root));
+            }
+        }
+
+        private Level level(String rel, Path dir) throws IOException {
+            List<String> names = new ArrayList<>();
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+                for (Path p : ds) {
+                    String name = p.getFileName().toString();
+                    if (dir.equals(root) && (name.equals(TreeSwap.NEW) || name.equals(TreeSwap.OLD))) {
+                        continue; // an in-place restore's staging, not the volume's data
+                    }
+                    names.add(name);
+                }
+            }
+            names.sort(TreeDiff::compareNames);
+            return new Level(rel, dir, names, new int[1]);
+        }
+
+        Entry next() throws IOException {
+            while (!stack.isEmpty()) {
+                Level top = stack.peek();
+                if (top.next()[0] >= top.names().size()) {
+                    stack.pop();
+                    continue;
+                }
+                String name = top.names().get(top.next()[0]++);
+                Path p = top.dir().resolve(name);
+                String rel = top.rel().isEmpty() ? name : top.rel() + "/" + name;
+                BasicFileAttributes attrs;
+                try {
+                    attrs = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                } catch (NoSuchFileException e) {
+                    continue; // gone since the folder was read
+                }
+                if (attrs.isDirectory()) {
+                    stack.push(level(rel, p));
+                }
+                return new Entry(rel, p, attrs);
+            }
+            return null;
+        }
+    }
+
+    /** The order-free comparison: the listing in a map, then one walk of the live folder. */
+    private void compareInMemory(Restic restic, String snapshotId, String snapRoot, Path live, String prefix)
+            throws IOException {
         Map<String, Node> snap = new HashMap<>();
         String rootSlash = snapRoot.endsWith("/") ? snapRoot : snapRoot + "/";
         restic.ls(snapshotId, List.of(snapRoot), n -> {
@@ -66,15 +325,17 @@ final class TreeDiff {
                     String rel = live.relativize(p).toString();
                     Node n = snap.remove(rel);
                     if (n == null) {
-                        removed.add(prefix + rel);
+                        removed(prefix + rel);
                     } else if (differs(n, p, attrs)) {
-                        changed.add(prefix + rel);
+                        changed(prefix + rel);
                     }
                 }
             });
         }
-        for (String rel : snap.keySet()) {
-            added.add(prefix + rel);
+        List<String> rest = new ArrayList<>(snap.keySet());
+        rest.sort(TreeDiff::compareTreeOrder);
+        for (String rel : rest) {
+            added(prefix + rel);
         }
     }
 
@@ -105,9 +366,5 @@ final class TreeDiff {
         Collections.sort(added);
         Collections.sort(changed);
         Collections.sort(removed);
-    }
-
-    static List<String> cap(List<String> l, int max) {
-        return l.size() <= max ? l : l.subList(0, max);
     }
 }
