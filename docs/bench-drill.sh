@@ -3,6 +3,7 @@
 # section "Drill and restore"). Usage, from the project folder after 'mvn -DskipTests package':
 #   docs/bench-drill.sh throughput [WORKDIR] [MIB]   # streaming drill vs restic dump; restore --target vs restic restore
 #   docs/bench-drill.sh heap [WORKDIR] [FILES]       # peak heap of a drill of FILES small files with -Xmx256m
+#   docs/bench-drill.sh breakdown [WORKDIR] [MIB]    # where the drill's time goes: start, restic dump, end; the pipe's cost
 # WORKDIR (default /var/tmp/cfs-bench-drill) keeps the data and the repository between runs.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
@@ -120,5 +121,47 @@ for line in open(sys.argv[1]):
 print(f"GC events: {n}; peak heap used (before a GC): {peak} MiB")
 PY
     ;;
-  *) echo "usage: $0 throughput|heap [WORKDIR] [MIB|FILES]" >&2; exit 2 ;;
+  breakdown)
+    MIB=${3:-1024}
+    setup big gen_big
+    # restic through a wrapper that logs when it starts and ends (bash's clock: no extra process)
+    wrapper=$work/restic-timed
+    log=$work/restic-times.log
+    cat > "$wrapper" <<'SH'
+#!/bin/bash
+t=$EPOCHREALTIME; restic "$@"; rc=$?
+for a in "$@"; do case $a in ls|dump) echo "$a $t $EPOCHREALTIME" >> "$CFS_BENCH_RESTIC_LOG"; break;; esac; done
+exit $rc
+SH
+    chmod +x "$wrapper"
+    "$launcher" -c "$cfg" drill > /dev/null # untimed: writes the class-data-sharing archive
+    echo "snapshot $snap, $runs rounds; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    out=$work/breakdown.txt; : > "$out"
+    for i in $(seq 1 "$runs"); do
+      sync; echo "raw $(wall restic dump "$snap" "$data")" >> "$out"
+      sync; echo "pipe1m $(wall sh -c "perl -e 'fcntl(STDOUT, 1031, 1048576); exec @ARGV' restic dump $snap $data | cat")" >> "$out"
+      rm -f "$log"; sync
+      t0=$EPOCHREALTIME
+      CFS_BACKUP_RESTIC=$wrapper CFS_BENCH_RESTIC_LOG=$log "$launcher" -c "$cfg" drill > /dev/null
+      t1=$EPOCHREALTIME
+      read -r _ a b < <(grep '^dump ' "$log")
+      python3 -c "print('drill %.3f' % ($t1 - $t0)); print('start %.3f' % ($a - $t0)); print('dump %.3f' % ($b - $a)); print('end %.3f' % ($t1 - $b))" >> "$out"
+    done
+    python3 - "$out" <<'PY'
+import collections, statistics, sys
+v = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    k, x = line.split()
+    v[k].append(float(x))
+m = {k: statistics.median(x) for k, x in v.items()}
+print("raw 'restic dump' to /dev/null:     median %.3f s" % m["raw"])
+print("'restic dump' into a 1 MiB pipe:    median %.3f s  (+%.3f s, the pipe)" % (m["pipe1m"], m["pipe1m"] - m["raw"]))
+print("cfs-backup drill:                   median %.3f s  ratio %.3f" % (m["drill"], m["drill"] / m["raw"]))
+print("  until restic dump starts:         median %.3f s" % m["start"])
+print("  restic dump inside the drill:     median %.3f s" % m["dump"])
+print("  after restic dump ends:           median %.3f s" % m["end"])
+PY
+    echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+    ;;
+  *) echo "usage: $0 throughput|heap|breakdown [WORKDIR] [MIB|FILES]" >&2; exit 2 ;;
 esac

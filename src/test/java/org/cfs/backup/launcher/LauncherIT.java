@@ -1,0 +1,89 @@
+package org.cfs.backup.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/cfs-backup}, the launcher users run: each command word gets a class-data-sharing
+ * archive of its own, made by its first run and used by the next, and archives of an older build
+ * of the jar are removed.
+ */
+class LauncherIT {
+    private static final Path LAUNCHER = Path.of("bin/cfs-backup").toAbsolutePath();
+    private static final Path JAR = Path.of("target/cfs-backup.jar").toAbsolutePath();
+
+    @TempDir
+    Path cds;
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private Run run(String extraOpts, String... args) throws Exception {
+        Path out = Files.createTempFile("launcher", ".out");
+        Path err = Files.createTempFile("launcher", ".err");
+        try {
+            List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString()));
+            cmd.addAll(List.of(args));
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+            Map<String, String> env = pb.environment();
+            env.put("CFS_BACKUP_JAR", JAR.toString());
+            env.put("CFS_BACKUP_CDS_DIR", cds.toString());
+            env.put("CFS_BACKUP_JAVA_EXTRA_OPTS", extraOpts);
+            Process p = pb.start();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "launcher did not finish");
+            return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    private List<String> archives() throws IOException {
+        try (Stream<Path> s = Files.list(cds)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jsa")).sorted().toList();
+        }
+    }
+
+    @Test
+    void eachCommandWordGetsAnArchiveOfItsOwnAndUsesIt() throws Exception {
+        String build = Files.getLastModifiedTime(JAR).to(TimeUnit.SECONDS) + "-" + Files.size(JAR);
+        Files.writeString(cds.resolve("cfs-backup-1-2-drill.jsa"), "an older build's archive");
+        assertEquals(0, run("", "--version").code());
+        assertEquals(List.of("cfs-backup-" + build + "-other.jsa"), archives(), "the older build's archive is removed");
+        Run help = run("", "-c", "/nonexistent.yaml", "drill", "--help");
+        assertEquals(0, help.code(), help.err());
+        // regression: one archive for every command, made by whichever ran first, left a drill
+        // without its own classes archived (restic started about 0.1 s later)
+        assertEquals(List.of("cfs-backup-" + build + "-drill.jsa", "cfs-backup-" + build + "-other.jsa"), archives());
+        Run again = run("-Xlog:cds=info:stderr", "-c", "/nonexistent.yaml", "drill", "--help");
+        assertEquals(0, again.code(), again.err());
+        assertEquals(help.out(), again.out());
+        assertTrue(again.err().contains("cfs-backup-" + build + "-drill.jsa"), again.err());
+        assertTrue(again.err().contains("Mapped dynamic region"), "archive not used:\n" + again.err());
+        assertFalse(again.err().contains("Unable to use shared archive"), again.err());
+    }
+
+    @Test
+    void anOddCommandWordNamesNoFile() throws Exception {
+        Run r = run("", "../../x");
+        assertEquals(2, r.code(), r.err());
+        try (Stream<Path> s = Files.list(cds)) {
+            assertTrue(s.allMatch(p -> p.getFileName().toString().matches("cfs-backup-[0-9]+-[0-9]+-other\\.jsa")),
+                    archives().toString());
+        }
+    }
+}
