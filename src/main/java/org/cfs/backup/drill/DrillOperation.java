@@ -395,6 +395,8 @@ public final class DrillOperation {
             problems.add(root + ": not restored");
             return;
         }
+        // one read buffer for every restored file (a million files must not mean a million buffers)
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(1 << 20);
         try (LiveComparison cmp = new LiveComparison(problems)) {
             Files.walkFileTree(restoredRoot, new SimpleFileVisitor<>() {
                 @Override
@@ -428,9 +430,9 @@ public final class DrillOperation {
                         fb[0]++;
                         fb[1] += attrs.size();
                         if (liveRoot != null) {
-                            try (InputStream in = Files.newInputStream(p)) {
+                            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p)) {
                                 cmp.submit(liveRoot.resolve(rel), snapPath, attrs.size(), index.mtimeAt(slot),
-                                        Fingerprint.of(in));
+                                        Fingerprint.of(ch, buf));
                             } catch (IOException e) {
                                 problems.add(snapPath + ": cannot read the restored file: " + e.getMessage());
                             }

@@ -1,7 +1,6 @@
 package org.cfs.backup.drill;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.zip.CRC32;
 import java.util.zip.CRC32C;
 
@@ -33,10 +32,6 @@ final class Fingerprint {
         return (c1.getValue() << 32) | c2.getValue();
     }
 
-    static long of(InputStream in) throws IOException {
-        return of(in, new byte[65536]);
-    }
-
     /**
      * Fingerprints a file read into the caller's direct buffer (reused across files): one copy from
      * the page cache, none into the Java heap.
@@ -50,16 +45,6 @@ final class Fingerprint {
             }
             buf.flip();
             f.update(buf);
-        }
-        return f.value();
-    }
-
-    /** Fingerprints the stream, reading into the caller's buffer (reused across files). */
-    static long of(InputStream in, byte[] buf) throws IOException {
-        Fingerprint f = new Fingerprint();
-        int n;
-        while ((n = in.read(buf)) > 0) {
-            f.update(buf, 0, n);
         }
         return f.value();
     }
