@@ -18,6 +18,7 @@ import org.cfs.backup.config.ConfigLoader;
 final class ConfigPreload {
     private final Path path;
     private final CompletableFuture<Config> result = new CompletableFuture<>();
+    private Thread logging;
 
     private ConfigPreload(Path path) {
         this.path = path;
@@ -40,11 +41,24 @@ final class ConfigPreload {
         }, "config-preload");
         t.setDaemon(true);
         t.start();
-        // logback configures itself (LogSetup) on first use; slf4j makes a second caller wait for it
-        Thread l = new Thread(org.slf4j.LoggerFactory::getILoggerFactory, "log-preload");
-        l.setDaemon(true);
-        l.start();
+        // logback configures itself (LogSetup) on first use
+        p.logging = new Thread(org.slf4j.LoggerFactory::getILoggerFactory, "log-preload");
+        p.logging.setDaemon(true);
+        p.logging.start();
         return p;
+    }
+
+    /**
+     * Waits until logback is configured. slf4j does not make a second thread wait while it
+     * initialises: it hands out substitute loggers, which {@code -v} (a cast to logback's Logger)
+     * cannot take. So this runs before any option is applied.
+     */
+    void awaitLogging() {
+        try {
+            logging.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The value of the last {@code -c}/{@code --config} before the command word, or null. */

@@ -56,6 +56,9 @@ public final class Main {
             err.println("Try 'cfs-backup " + commandName(ex.getCommandLine()) + "--help' for usage.");
             return ExitCode.USAGE;
         });
+        if (preload != null) {
+            preload.awaitLogging(); // picocli applies -v (a logback setting) while it parses
+        }
         try {
             return cl.execute(args);
         } finally {
