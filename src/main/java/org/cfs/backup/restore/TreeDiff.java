@@ -3,12 +3,10 @@ package org.cfs.backup.restore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -300,37 +298,15 @@ final class TreeDiff {
                 snap.put(n.path().substring(rootSlash.length()), Node.of(n));
             }
         });
-        if (Files.isDirectory(live, LinkOption.NOFOLLOW_LINKS)) {
-            Files.walkFileTree(live, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                    if (dir.equals(live)) {
-                        return FileVisitResult.CONTINUE;
-                    }
-                    String name = dir.getFileName().toString();
-                    if (dir.getParent().equals(live) && (name.equals(TreeSwap.NEW) || name.equals(TreeSwap.OLD))) {
-                        return FileVisitResult.SKIP_SUBTREE;
-                    }
-                    visit(dir, attrs);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    visit(file, attrs);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                private void visit(Path p, BasicFileAttributes attrs) throws IOException {
-                    String rel = live.relativize(p).toString();
-                    Node n = snap.remove(rel);
-                    if (n == null) {
-                        removed(prefix + rel);
-                    } else if (differs(n, p, attrs)) {
-                        changed(prefix + rel);
-                    }
-                }
-            });
+        // the same walk as the merge's (staging folders skipped the same way); only its order is not needed
+        LiveWalk walk = new LiveWalk(live);
+        for (LiveWalk.Entry l = walk.next(); l != null; l = walk.next()) {
+            Node n = snap.remove(l.rel());
+            if (n == null) {
+                removed(prefix + l.rel());
+            } else if (differs(n, l.path(), l.attrs())) {
+                changed(prefix + l.rel());
+            }
         }
         List<String> rest = new ArrayList<>(snap.keySet());
         rest.sort(TreeDiff::compareTreeOrder);
