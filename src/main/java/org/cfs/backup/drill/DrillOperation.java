@@ -173,6 +173,17 @@ public final class DrillOperation {
         return index;
     }
 
+    /** Adds what the tar reader verified to the counts, then names what the stream never carried. */
+    private void tally(Snapshot snap, String root, ListingIndex index, TarVerifier v, Problems problems, long[] fb) {
+        if (v != null) {
+            fb[0] += v.files;
+            fb[1] += v.bytes;
+        }
+        if (index.unseenCount() > 0) {
+            reportMissing(snap, root, index, problems);
+        }
+    }
+
     /** Names the listed entries the stream never carried (a second pass over the listing; only on failure). */
     private void reportMissing(Snapshot snap, String root, ListingIndex index, Problems problems) {
         String under = root.endsWith("/") ? root : root + "/";
@@ -220,13 +231,7 @@ public final class DrillOperation {
             if (!r.ok()) {
                 problems.add(restic.failure("restic dump of " + root, r).getMessage());
             }
-            if (v[0] != null) {
-                fb[0] += v[0].files;
-                fb[1] += v[0].bytes;
-            }
-            if (index.unseenCount() > 0) {
-                reportMissing(snap, root, index, problems);
-            }
+            tally(snap, root, index, v[0], problems, fb);
         }
     }
 
@@ -326,13 +331,7 @@ public final class DrillOperation {
         } else if (!r.ok()) {
             problems.add(restic.failure("restic dump of " + root, r).getMessage());
         }
-        if (v[0] != null) {
-            fb[0] += v[0].files;
-            fb[1] += v[0].bytes;
-        }
-        if (index.unseenCount() > 0) {
-            reportMissing(snap, root, index, problems);
-        }
+        tally(snap, root, index, v[0], problems, fb);
         return snap;
     }
 
