@@ -17,12 +17,9 @@ import org.cfs.backup.rclone.RcloneException;
 /**
  * The Drive-aware edges of a backup on an rclone remote: the upload estimate before it (a warning,
  * never a failure) and the classified Drive reason after a failed source, instead of restic's
- * retry noise. Repositories that are not on rclone are left alone.
+ * retry noise. Repositories that are not on rclone are left alone. Alerts are the policy's (Jobs).
  */
 final class DriveRuns {
-    /** Alert key of an upload that may not fit the day's cap or the free space. */
-    static final String UPLOAD_ALERT = "upload-estimate";
-
     private DriveRuns() {
     }
 
@@ -52,11 +49,6 @@ final class DriveRuns {
                 s.auditLog().record("upload-estimate", "warning", "estimated=" + est.estimatedBytes()
                         + (est.capRemaining() == null ? "" : " cap_remaining=" + est.capRemaining())
                         + (est.free() == null ? "" : " free=" + est.free()));
-                // say it before the night is wasted, not only on a terminal nobody watches
-                s.alerts().raise(UPLOAD_ALERT, org.cfs.backup.alert.Alerts.Severity.WARNING,
-                        "backup may not fit on " + remote, String.join("; ", est.warnings()));
-            } else {
-                s.alerts().clear(UPLOAD_ALERT, "the estimated upload fits the cap and the free space");
             }
             err.flush();
             return est;

@@ -11,6 +11,7 @@ import org.cfs.backup.alert.ChannelAlerts;
 import org.cfs.backup.config.Config;
 import org.cfs.backup.config.ConfigLoader;
 import org.cfs.backup.docker.Docker;
+import org.cfs.backup.policy.AlertPolicy;
 import org.cfs.backup.process.Cancellation;
 import org.cfs.backup.process.ProcessRunner;
 import org.cfs.backup.process.ZtProcessRunner;
@@ -176,21 +177,13 @@ public final class Services {
             err.println("cfs-backup: " + line);
             audit.record("reconcile", "resumed", line);
         });
-        for (QuiesceJournal.Entry e : handled) {
-            // cleared by the next good backup (BackupCommand): a crash a human should hear about
-            alerts().raise(RECONCILED_ALERT + e.name(), Alerts.Severity.WARNING,
-                    "container " + e.name() + " restarted after a crashed cfs-backup " + e.command(),
-                    "cfs-backup pid " + e.pid() + " died while container " + e.name() + " (volume " + e.volume()
-                            + ") was " + (e.action().equals("pause") ? "paused" : "stopped") + "; it was resumed by the"
-                            + " next command. Check the container and the last backup.");
-        }
+        AlertPolicy policy = new AlertPolicy(alerts());
+        // cleared by the next good backup: a crash a human should hear about
+        handled.forEach(policy::reconciled);
         if (!handled.isEmpty()) {
             err.flush();
         }
     }
-
-    /** Key prefix of the alert raised when the journal had to resume a container. */
-    public static final String RECONCILED_ALERT = "reconciled:";
 
     public PrintWriter err() {
         return err;

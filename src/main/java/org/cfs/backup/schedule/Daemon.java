@@ -1,21 +1,16 @@
 package org.cfs.backup.schedule;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.TimeZone;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,10 +19,15 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import org.cfs.backup.CfsException;
 import org.cfs.backup.ExitCode;
+import org.cfs.backup.Job;
+import org.cfs.backup.JobReport;
+import org.cfs.backup.JobRequest;
+import org.cfs.backup.JobRunner;
 import org.cfs.backup.alert.Alerts;
 import org.cfs.backup.config.Config;
 import org.cfs.backup.config.ScheduleConfig;
 import org.cfs.backup.config.SourceConfig;
+import org.cfs.backup.policy.AlertPolicy;
 import org.cfs.backup.process.Cancellation;
 import org.cfs.backup.restic.Restic;
 import org.cfs.backup.restic.Snapshot;
@@ -37,7 +37,7 @@ import org.cfs.backup.state.RunHistory;
 import org.cfs.backup.state.RunRecord;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.DisallowConcurrentExecution;
-import org.quartz.Job;
+
 import org.quartz.JobBuilder;
 import org.quartz.JobDataMap;
 import org.quartz.JobDetail;
@@ -61,16 +61,11 @@ import org.slf4j.LoggerFactory;
 public final class Daemon {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
-    /** Every job the daemon knows, in the order of {@code schedule:}. */
-    public static final List<String> JOBS = List.of("backup", "prune", "check", "drill", "quota", "audit");
-    /** Jobs that take restic's lock on the repository (after one is interrupted, stale locks are cleared). */
-    static final Set<String> REPOSITORY_JOBS = Set.of("backup", "prune", "check", "drill");
     static final String TRIGGER_KEY = "trigger";
 
     /** What the daemon needs from the outside; the clock decides catch-up. */
     public record Context(Config config, Path configPath, Cancellation cancellation, Clock clock, Alerts alerts,
-                          Restic restic, RunHistory history, AuditLog auditLog, CommandInvoker invoker,
-                          PrintWriter err) {
+                          Restic restic, RunHistory history, AuditLog auditLog, JobRunner jobs) {
     }
 
     private final Context ctx;
@@ -93,14 +88,18 @@ public final class Daemon {
     }
 
     /** Every job's cron from {@code schedule:}, in the config's order. */
-    public static Map<String, String> crons(ScheduleConfig s) {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("backup", s.backup());
-        m.put("prune", s.prune());
-        m.put("check", s.check());
-        m.put("drill", s.drill());
-        m.put("quota", s.quota());
-        m.put("audit", s.audit());
+    public static Map<Job, String> crons(ScheduleConfig s) {
+        Map<Job, String> m = new LinkedHashMap<>();
+        for (Job job : Job.values()) {
+            m.put(job, switch (job) {
+                case BACKUP -> s.backup();
+                case PRUNE -> s.prune();
+                case CHECK -> s.check();
+                case DRILL -> s.drill();
+                case QUOTA -> s.quota();
+                case AUDIT -> s.audit();
+            });
+        }
         return m;
     }
 
@@ -115,13 +114,7 @@ public final class Daemon {
         try (OperationLock lock = OperationLock.acquire(config.stateDir().resolve("daemon.lock"), "daemon",
                 "a cfs-backup daemon already runs:")) {
             Map<String, String> crons = new LinkedHashMap<>();
-            crons(config.schedule()).forEach((job, cron) -> {
-                if (ctx.invoker().exists(job)) {
-                    crons.put(job, cron);
-                } else {
-                    LOG.warn("job {}: this build has no '{}' command; not scheduled", job, job);
-                }
-            });
+            crons(config.schedule()).forEach((job, cron) -> crons.put(job.word(), cron));
             ctx.cancellation().onCancel(stopped::countDown);
             if (ctx.cancellation().isCancelled()) {
                 return ExitCode.INTERRUPTED;
@@ -199,7 +192,7 @@ public final class Daemon {
         p.setProperty("org.quartz.scheduler.makeSchedulerThreadDaemon", "true");
         p.setProperty("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
         // one thread per job: every job can wait in the queue of the job lock at the same time
-        p.setProperty("org.quartz.threadPool.threadCount", String.valueOf(JOBS.size()));
+        p.setProperty("org.quartz.threadPool.threadCount", String.valueOf(Job.values().length));
         p.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");
         p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
         p.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
@@ -259,29 +252,36 @@ public final class Daemon {
         }
     }
 
-    private void execute(String job, String trigger) {
+    private void execute(String name, String trigger) {
         Config config = ctx.config();
-        List<String> args = new ArrayList<>(List.of("-c", ctx.configPath().toString(), job));
+        Job job = Job.of(name);
+        JobRequest request = JobRequest.all();
         String subset = null;
-        if (job.equals("check") && ctx.invoker().hasOption("check", "--read-data-subset")) {
+        if (job == Job.CHECK) {
             subset = rotation.current(config.checkSubsets());
-            args.add("--read-data-subset");
-            args.add(subset);
+            request = request.withReadDataSubset(subset);
         }
-        if (ctx.invoker().hasOption(job, "--json")) {
-            args.add("--json");
-        }
-        LOG.info("job {}: started ({}){}", job, trigger, subset == null ? "" : ", data subset " + subset);
-        safely("alert jobStarted", () -> ctx.alerts().jobStarted(job));
-        StringWriter out = new StringWriter();
-        TailWriter errTail = new TailWriter(ctx.err(), 4096);
+        LOG.info("job {}: started ({}){}", name, trigger, subset == null ? "" : ", data subset " + subset);
         Instant start = ctx.clock().instant();
         long t0 = System.nanoTime();
-        int code = invoke(job, args, out, errTail);
+        int code;
+        String error;
+        try {
+            JobReport report = ctx.jobs().run(job, request);
+            code = report.exitCode();
+            error = report.problem();
+        } catch (CfsException e) {
+            code = e.exitCode();
+            error = e.getMessage();
+        } catch (RuntimeException e) {
+            LOG.warn("job {}: {}", name, e.toString());
+            code = ExitCode.FAILED;
+            error = e.toString();
+        }
         double seconds = Math.round((System.nanoTime() - t0) / 1e6) / 1000.0;
         Instant end = ctx.clock().instant();
         String outcome = Outcome.of(code, ctx.cancellation().isCancelled());
-        if (outcome.equals("interrupted") && REPOSITORY_JOBS.contains(job)) {
+        if (outcome.equals("interrupted") && job.takesRepositoryLock()) {
             repositoryJobInterrupted = true;
         }
         Map<String, Object> figures = new LinkedHashMap<>();
@@ -291,44 +291,30 @@ public final class Daemon {
         if (subset != null) {
             figures.put("read_data_subset", subset);
         }
-        String error = outcome.equals("ok") ? null : outcome.equals("interrupted") ? "interrupted by signal"
-                : ResultAlerts.lastLine(errTail.tail());
-        ctx.history().append(new RunRecord(job, null, start, end, outcome, null, figures,
-                error == null || error.isBlank() ? null : error));
-        ctx.auditLog().record("daemon-" + job, outcome, String.format(Locale.ROOT, "trigger=%s exit=%d duration_s=%.1f%s",
-                trigger, code, seconds, subset == null ? "" : " subset=" + subset));
-        LOG.info("job {}: {} (exit {}) in {} s", job, outcome, code, seconds);
-        int exit = code;
-        String stdout = out.toString();
-        String stderrTail = errTail.tail();
-        if (!outcome.equals("interrupted")) {
-            safely("alerts", () -> ResultAlerts.apply(job, exit, stdout, stderrTail, ctx.alerts()));
-            // only a clean check moves on: a failed one (damage, unreachable remote) reads the same subset again
-            if (subset != null && exit == ExitCode.OK) {
-                safely("check rotation", () -> {
-                    try {
-                        rotation.advance(config.checkSubsets());
-                    } catch (IOException e) {
-                        throw new IllegalStateException(e.getMessage(), e);
-                    }
-                });
-            }
+        if (outcome.equals("ok")) {
+            error = null;
+        } else if (outcome.equals("interrupted")) {
+            error = "interrupted by signal";
         }
-        safely("alert jobFinished", () -> ctx.alerts().jobFinished(job, outcome.equals("ok"),
-                job + " " + outcome + " (exit " + exit + ")"));
-        if ((job.equals("backup") || job.equals("quota")) && !ctx.cancellation().isCancelled()) {
+        ctx.history().append(new RunRecord(name, null, start, end, outcome, null, figures,
+                error == null || error.isBlank() ? null : error));
+        ctx.auditLog().record("daemon-" + name, outcome, String.format(Locale.ROOT, "trigger=%s exit=%d duration_s=%.1f%s",
+                trigger, code, seconds, subset == null ? "" : " subset=" + subset));
+        LOG.info("job {}: {} (exit {}) in {} s", name, outcome, code, seconds);
+        // only a clean check moves on: a failed one (damage, unreachable remote) reads the same subset again
+        if (subset != null && code == ExitCode.OK && !outcome.equals("interrupted")) {
+            safely("check rotation", () -> {
+                try {
+                    rotation.advance(config.checkSubsets());
+                } catch (IOException e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            });
+        }
+        if ((job == Job.BACKUP || job == Job.QUOTA) && !ctx.cancellation().isCancelled()) {
             checkFreshness();
         }
         writeMetrics();
-    }
-
-    private int invoke(String job, List<String> args, StringWriter out, TailWriter errTail) {
-        try (PrintWriter jobOut = new PrintWriter(out); PrintWriter jobErr = new PrintWriter(errTail)) {
-            return ctx.invoker().run(jobOut, jobErr, args);
-        } catch (RuntimeException e) {
-            LOG.warn("job {}: {}", job, e.toString());
-            return ExitCode.FAILED;
-        }
     }
 
     /** Lists the snapshots (without a lock) and raises or clears {@code stale:<source>}. */
@@ -350,16 +336,18 @@ public final class Daemon {
                     LOG.warn("source {} is stale: newest snapshot {}", a.source(), a.newestSnapshotTime());
                 }
             }
-            Freshness.alert(ages, staleAfter, ctx.alerts());
-            ctx.alerts().clear("repository-unreachable", "the repository answers again");
+            AlertPolicy policy = new AlertPolicy(ctx.alerts());
+            safely("alerts", () -> {
+                ages.forEach(a -> policy.freshness(a.source(), a.newestSnapshotTime(), a.stale(), staleAfter));
+                policy.repositoryReadable(null);
+            });
         } catch (CfsException e) {
             if (ctx.cancellation().isCancelled()) {
                 // stopping: restic got SIGINT, which says nothing about the repository
                 return;
             }
             LOG.warn("freshness: cannot list snapshots: {}", e.getMessage());
-            safely("alerts", () -> ctx.alerts().raise("repository-unreachable", Alerts.Severity.WARNING,
-                    "cannot list the repository's snapshots", e.getMessage()));
+            safely("alerts", () -> new AlertPolicy(ctx.alerts()).repositoryReadable(e.getMessage()));
         }
         writeMetrics();
     }
@@ -370,7 +358,7 @@ public final class Daemon {
             return;
         }
         try {
-            new Metrics(file).write(ctx.config().sources().stream().map(SourceConfig::name).toList(), JOBS,
+            new Metrics(file).write(ctx.config().sources().stream().map(SourceConfig::name).toList(), Job.words(),
                     ctx.history().all(), StatusReport.lastQuotaSample(ctx.config().stateDir()),
                     Map.copyOf(newestSnapshots), ctx.clock().instant());
         } catch (IOException | RuntimeException e) {
@@ -389,7 +377,7 @@ public final class Daemon {
 
     /** The Quartz job: one class for every job, the job's name is its key. */
     @DisallowConcurrentExecution
-    public static final class QuartzJob implements Job {
+    public static final class QuartzJob implements org.quartz.Job {
         private final Daemon daemon;
 
         QuartzJob(Daemon daemon) {
@@ -404,41 +392,6 @@ public final class Daemon {
             } catch (RuntimeException e) {
                 LOG.error("job {} failed: {}", context.getJobDetail().getKey().getName(), e.toString());
             }
-        }
-    }
-
-    /** Forwards a job's stderr to the daemon's and keeps its tail for the run history. */
-    static final class TailWriter extends Writer {
-        private final PrintWriter target;
-        private final StringBuilder tail = new StringBuilder();
-        private final int max;
-
-        TailWriter(PrintWriter target, int max) {
-            this.target = target;
-            this.max = max;
-        }
-
-        @Override
-        public synchronized void write(char[] cbuf, int off, int len) {
-            target.write(cbuf, off, len);
-            tail.append(cbuf, off, len);
-            if (tail.length() > 2 * max) {
-                tail.delete(0, tail.length() - max);
-            }
-        }
-
-        @Override
-        public void flush() {
-            target.flush();
-        }
-
-        @Override
-        public void close() {
-            target.flush();
-        }
-
-        synchronized String tail() {
-            return tail.toString();
         }
     }
 }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.cfs.backup.alert.Alerts;
 import org.cfs.backup.restic.Snapshot;
 
 /**
@@ -61,21 +60,5 @@ public final class Freshness {
             }
         }
         return newest;
-    }
-
-    /** Raises {@code stale:<source>} for stale sources and clears it for fresh ones. */
-    public static void alert(List<SourceAge> ages, Duration staleAfter, Alerts alerts) {
-        for (SourceAge a : ages) {
-            String key = "stale:" + a.source();
-            if (a.stale()) {
-                alerts.raise(key, Alerts.Severity.WARNING, "backup of " + a.source() + " is stale",
-                        a.newestSnapshotTime() == null
-                                ? "the repository holds no snapshot of " + a.source()
-                                : "the newest snapshot of " + a.source() + " is from " + a.newestSnapshotTime()
-                                + ", older than stale-after " + staleAfter.toHours() + "h");
-            } else {
-                alerts.clear(key, a.source() + " is fresh again: newest snapshot " + a.newestSnapshotTime());
-            }
-        }
     }
 }

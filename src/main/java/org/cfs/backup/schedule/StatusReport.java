@@ -83,8 +83,8 @@ public final class StatusReport {
         }
         List<JobStatus> jobs = new ArrayList<>();
         Daemon.crons(config.schedule()).forEach((job, cron) -> {
-            RunRecord last = Metrics.last(records, job, null, false);
-            jobs.add(new JobStatus(job, cron, last == null ? null : last.start(), last == null ? null : last.status(),
+            RunRecord last = Metrics.last(records, job.word(), null, false);
+            jobs.add(new JobStatus(job.word(), cron, last == null ? null : last.start(), last == null ? null : last.status(),
                     CronSchedule.next(cron, now, clock.getZone())));
         });
         return new Document(now, config.host(), daemon(config.stateDir()), sources, jobs,
