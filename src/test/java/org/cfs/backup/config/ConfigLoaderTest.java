@@ -83,8 +83,9 @@ class ConfigLoaderTest {
     @Test
     void sourceWithTwoKindsOrNone() {
         ConfigException two = error(head() + "sources:\n  - name: a\n    path: /x\n    volume: v\n");
-        assertTrue(two.getMessage().contains("sources[0]") && two.getMessage().contains("path and volume")
-                || two.getMessage().contains("volume and path"), two.getMessage());
+        assertTrue(two.getMessage().contains("sources[0]")
+                && (two.getMessage().contains("path and volume") || two.getMessage().contains("volume and path")),
+                two.getMessage());
         assertTrue(two.getMessage().contains("line 5"), two.getMessage());
         ConfigException none = error(head() + "sources:\n  - name: a\n");
         assertTrue(none.getMessage().contains("found none"), none.getMessage());
