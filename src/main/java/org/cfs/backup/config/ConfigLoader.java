@@ -469,13 +469,19 @@ public final class ConfigLoader {
             if (value == null) {
                 return;
             }
+            // never echo the value: ping URLs, ntfy tokens and webhook keys are secrets
             try {
                 URI u = new URI(value);
-                if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
-                    throw error(key, "'" + value + "' is not an http(s) URL");
+                if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme()))) {
+                    throw error(key, "is not an http(s) URL (" + (u.getScheme() == null ? "no scheme"
+                            : "scheme '" + u.getScheme() + "'") + "); the value is not shown, it may hold a token");
+                }
+                if (u.getHost() == null) {
+                    throw error(key, "is not an http(s) URL (no host); the value is not shown, it may hold a token");
                 }
             } catch (java.net.URISyntaxException e) {
-                throw error(key, "'" + value + "' is not a URL: " + e.getReason());
+                throw error(key, "is not a URL (" + e.getReason() + " at index " + e.getIndex()
+                        + "); the value is not shown, it may hold a token");
             }
         }
 

@@ -3,6 +3,7 @@ package org.cfs.backup.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -78,6 +79,17 @@ class ConfigLoaderTest {
         ConfigException e = error(head() + "retention:\n  keep-last: many\n");
         assertTrue(e.getMessage().contains("retention.keep-last"), e.getMessage());
         assertTrue(e.getMessage().contains("line 5"), e.getMessage());
+    }
+
+    /** Regression: a rejected alert URL was echoed, token and ping id included. */
+    @Test
+    void aRejectedAlertUrlIsNeverEchoed() {
+        for (String bad : List.of("ftp://user:tok3nSECRET@ntfy.example/topic", "hc.example/ping/tok3nSECRET",
+                "https://tok3nSECRET@/x", "http://h/a b tok3nSECRET")) {
+            ConfigException e = error(head() + "alerts:\n  - healthchecks: \"" + bad + "\"\n");
+            assertTrue(e.getMessage().contains("alerts[0].healthchecks"), e.getMessage());
+            assertFalse(e.getMessage().contains("tok3nSECRET"), e.getMessage());
+        }
     }
 
     @Test
