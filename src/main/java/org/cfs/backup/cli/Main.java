@@ -1,5 +1,6 @@
 package org.cfs.backup.cli;
 
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ public final class Main {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         Map<String, String> env = System.getenv();
-        int code = run(out, err, env, cancellation, ConfigPreload.start(args, env), args);
+        int code = run(Prompts.console(), out, err, env, cancellation, ConfigPreload.start(args, env), args);
         out.flush();
         err.flush();
         System.exit(code);
@@ -34,15 +35,20 @@ public final class Main {
         return run(out, err, System.getenv(), new Cancellation(), args);
     }
 
+    /** Runs one command whose prompts read their answers from {@code in} (tests, scripts). */
+    public static int run(InputStream in, PrintWriter out, PrintWriter err, String... args) {
+        return run(Prompts.of(in, err), out, err, System.getenv(), new Cancellation(), null, args);
+    }
+
     public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, Cancellation cancellation,
                           String... args) {
-        return run(out, err, env, cancellation, null, args);
+        return run(Prompts.console(), out, err, env, cancellation, null, args);
     }
 
     /** As above, with the config possibly being read ahead already ({@link ConfigPreload}, may be null). */
-    static int run(PrintWriter out, PrintWriter err, Map<String, String> env, Cancellation cancellation,
-                   ConfigPreload preload, String... args) {
-        RootCommand root = new RootCommand(env, cancellation, preload);
+    static int run(Prompts prompts, PrintWriter out, PrintWriter err, Map<String, String> env,
+                   Cancellation cancellation, ConfigPreload preload, String... args) {
+        RootCommand root = new RootCommand(env, cancellation, preload, prompts);
         CommandLine cl = new CommandLine(root);
         registerCommands(cl, args);
         cl.setOut(out);

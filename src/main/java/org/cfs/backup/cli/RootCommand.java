@@ -45,10 +45,18 @@ public final class RootCommand implements Runnable {
                 .setLevel(v ? Level.DEBUG : Level.WARN);
     }
 
-    RootCommand(Map<String, String> env, Cancellation cancellation, ConfigPreload preload) {
+    private final Prompts prompts;
+
+    RootCommand(Map<String, String> env, Cancellation cancellation, ConfigPreload preload, Prompts prompts) {
         this.env = env;
         this.cancellation = cancellation;
         this.preload = preload;
+        this.prompts = prompts;
+    }
+
+    /** Whoever answers the guided prompts: the terminal, or the stdin given to {@link Main#run}. */
+    Prompts prompts() {
+        return prompts;
     }
 
     boolean verbose() {
