@@ -89,6 +89,15 @@ public final class ConfigLoader {
     }
 
     private static String describe(JsonProcessingException e, Map<String, Integer> lines) {
+        if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException y && y.getProblemMark() != null) {
+            // the parser's own mark and problem: Jackson's summary keeps only the context line
+            org.yaml.snakeyaml.error.Mark mark = y.getProblemMark();
+            String problem = y.getProblem() == null ? "" : y.getProblem()
+                    .replace("character '\\t(TAB)'", "a tab").replace("\\t(TAB)", "tabs").replace("\t", "a tab");
+            return "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ": not valid YAML: "
+                    + (y.getContext() == null ? "" : y.getContext() + ": ") + problem
+                    + (problem.contains("tab") && !problem.contains("indentation") ? " (indent with spaces, not tabs)" : "");
+        }
         String where = "";
         JsonLocation loc = e.getLocation();
         Integer keyLine = e instanceof JsonMappingException m ? lines.get(keyPath(m.getPath())) : null;
@@ -100,7 +109,16 @@ public final class ConfigLoader {
         }
         if (e instanceof UnrecognizedPropertyException u) {
             String path = keyPath(u.getPath());
-            return where + "unknown key '" + path + "'";
+            String near = nearest(u.getPropertyName(), u.getKnownPropertyIds());
+            return where + "unknown key '" + path + "'" + (near == null ? "" : " (did you mean '" + near + "'?)");
+        }
+        if (e instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException f && f.getTargetType() != null) {
+            return where + "key '" + keyPath(f.getPath()) + "': " + expected(f.getTargetType()) + ", not '"
+                    + f.getValue() + "'";
+        }
+        if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mi && mi.getTargetType() != null
+                && !mi.getPath().isEmpty()) {
+            return where + "key '" + keyPath(mi.getPath()) + "': " + expected(mi.getTargetType());
         }
         if (e instanceof JsonMappingException m) {
             String path = keyPath(m.getPath());
@@ -114,6 +132,66 @@ public final class ConfigLoader {
             return where + "key '" + path + "': " + reason;
         }
         return where + "not valid YAML: " + simplify(e.getOriginalMessage());
+    }
+
+    /** What a key of this type takes, in the operator's words. */
+    private static String expected(Class<?> type) {
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "must be a whole number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "must be true or false";
+        }
+        if (type == String.class) {
+            return "must be a single value (text)";
+        }
+        if (List.class.isAssignableFrom(type) || type.isArray()) {
+            return "must be a list ([a, b] or one '- item' per line)";
+        }
+        if (type.isEnum()) {
+            List<String> names = new ArrayList<>();
+            for (Object c : type.getEnumConstants()) {
+                names.add(c.toString().toLowerCase(java.util.Locale.ROOT));
+            }
+            return "must be one of " + String.join(", ", names);
+        }
+        return "must be a mapping ('key: value' lines or {key: value})";
+    }
+
+    /** The known key nearest to a mistyped one (edit distance at most a third of its length), or null. */
+    static String nearest(String typed, java.util.Collection<Object> known) {
+        if (typed == null || known == null) {
+            return null;
+        }
+        String best = null;
+        int bestDistance = Math.max(1, typed.length() / 3) + 1;
+        for (Object k : known) {
+            int d = distance(typed, k.toString());
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = k.toString();
+            }
+        }
+        return best;
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     private static String simplify(String jacksonMessage) {

@@ -81,6 +81,36 @@ class ConfigLoaderTest {
         assertTrue(e.getMessage().contains("line 5"), e.getMessage());
     }
 
+    /** Regression (issue 14): a tab on line 3 was reported as "line 1 ... while scanning for the next token". */
+    @Test
+    void aYamlSyntaxErrorNamesItsLineColumnAndWholeReason() {
+        ConfigException e = error(head() + "sources:\n\t- {name: a, path: /x}\n".replace("sources:\n", "").replace("\t-", "state-dir: /x\n\tlog-dir: /y"));
+        String m = e.getMessage();
+        assertTrue(m.contains("line 5, column 1"), m);
+        assertTrue(m.contains("tab"), m);
+        assertFalse(m.contains("line 1:"), m);
+    }
+
+    /** Regression (issue 14): a wrong type said what Jackson thought, not what was expected. */
+    @Test
+    void aWrongTypeSaysWhatWasExpected() {
+        ConfigException e = error(head() + "retention:\n  keep-last: three\n");
+        assertTrue(e.getMessage().contains("line 5: key 'retention.keep-last': must be a whole number, not 'three'"),
+                e.getMessage());
+        ConfigException b = error(head() + "web-never: 1\n");
+        assertTrue(b.getMessage().contains("unknown key 'web-never'"), b.getMessage());
+    }
+
+    /** Regression (issue 14): an unknown key suggests the nearest known one. */
+    @Test
+    void anUnknownKeySuggestsTheNearestKnownOne() {
+        ConfigException e = error(head() + "sources:\n  - name: a\n    volume: v\n    consistncy: stop\n");
+        assertTrue(e.getMessage().contains("line 7: unknown key 'sources[0].consistncy' (did you mean 'consistency'?)"),
+                e.getMessage());
+        ConfigException far = error(head() + "zzzzzzzz: 1\n");
+        assertFalse(far.getMessage().contains("did you mean"), far.getMessage());
+    }
+
     /** Regression: a rejected alert URL was echoed, token and ping id included. */
     @Test
     void aRejectedAlertUrlIsNeverEchoed() {
