@@ -25,6 +25,7 @@ import org.cfs.backup.restic.BackupStatus;
 import org.cfs.backup.restic.Restic;
 import org.cfs.backup.restic.ResticError;
 import org.cfs.backup.restic.ResticException;
+import org.cfs.backup.restic.Snapshot;
 import org.cfs.backup.state.AuditLog;
 import org.cfs.backup.state.QuiesceJournal;
 import org.cfs.backup.state.RunHistory;
@@ -37,7 +38,7 @@ import org.cfs.backup.state.RunRecord;
  */
 public final class BackupOperation {
     /** A snapshot tag that marks the first, unquiesced pass of a two-pass backup (forgotten after). */
-    public static final String PASS1_TAG = "cfs-pass1";
+    public static final String PASS1_TAG = Snapshot.PASS1_TAG;
 
     private final Config config;
     private final Restic restic;

@@ -53,8 +53,8 @@ public final class Freshness {
     public static Instant newest(String source, List<Snapshot> snapshots) {
         Instant newest = null;
         for (Snapshot sn : snapshots) {
-            // pass-1 snapshots of a two-pass backup are not a finished backup
-            if (sn.hasTag(source) && !sn.hasTag("cfs-pass1") && sn.time() != null
+            // pass-1 and pre-restore snapshots are not a finished backup of the source
+            if (sn.hasTag(source) && sn.isRegular() && sn.time() != null
                     && (newest == null || sn.time().isAfter(newest))) {
                 newest = sn.time();
             }

@@ -41,6 +41,16 @@ class OperationLockTest {
         assertEquals(0, probe(state.resolve("lock")), "released on close");
     }
 
+    /** Regression: status read daemon.lock with Files.readString, which inside the daemon dropped its own lock. */
+    @Test
+    void askingWhoHoldsTheLockInTheHoldingJvmKeepsIt() throws Exception {
+        try (OperationLock daemon = OperationLock.acquire(state.resolve("daemon.lock"), "daemon", "busy")) {
+            assertTrue(OperationLock.currentHolder(state.resolve("daemon.lock")).contains("command daemon"));
+            assertEquals(1, probe(state.resolve("daemon.lock")), "still held after asking");
+        }
+        assertEquals(null, OperationLock.currentHolder(state.resolve("daemon.lock")), "nobody holds it: a leftover text");
+    }
+
     private static int probe(Path file) throws Exception {
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 Path.of("src/test/scripts/LockProbe.java").toAbsolutePath().toString(), file.toString())
