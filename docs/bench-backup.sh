@@ -67,6 +67,7 @@ raw() { restic -r "rclone:bench:$1" --cache-dir "$work/cache" -o rclone.args="se
 # warm-up: the launcher makes its class-data-sharing archive on its first run; not timed
 raw "$work/warm" init -q; write_config "$work/warm" ""
 bin/cfs-backup -c "$work/config.yaml" backup >/dev/null
+bin/cfs-backup --version >/dev/null
 
 raw_first=(); cfs_first=(); raw_again=(); cfs_again=(); downtime=(); raw_vol=(); jvm=(); about=(); loads=()
 for i in $(seq 1 "$RUNS"); do
