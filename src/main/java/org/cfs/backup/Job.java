@@ -24,6 +24,14 @@ public enum Job {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
+    /**
+     * True for the repository-wide jobs that a fleet runs once for all its hosts, on one node
+     * (prune, check, quota); the others run on every host for its own sources.
+     */
+    public boolean fleetWide() {
+        return this == PRUNE || this == CHECK || this == QUOTA;
+    }
+
     /** True when the job takes restic's lock on the repository (stale locks are cleared after its interruption). */
     public boolean takesRepositoryLock() {
         return repository;

@@ -18,7 +18,7 @@ final class DaemonCommand extends BaseCommand {
         }
         Services s = services();
         Daemon.Context ctx = new Daemon.Context(s.config(), s.configPath().toAbsolutePath(), s.cancellation(), s.clock(),
-                s.alerts(), s.restic(), s.history(), s.auditLog(), jobs());
+                s.alerts(), s.restic(), s.history(), s.auditLog(), jobs(), s.fleet());
         return new Daemon(ctx).run();
     }
 }

@@ -10,6 +10,9 @@ import org.cfs.backup.alert.Alerts;
 import org.cfs.backup.alert.ChannelAlerts;
 import org.cfs.backup.config.Config;
 import org.cfs.backup.config.ConfigLoader;
+import org.cfs.backup.config.FleetConfig;
+import org.cfs.backup.fleet.FleetStore;
+import org.cfs.backup.CfsException;
 import org.cfs.backup.docker.Docker;
 import org.cfs.backup.policy.AlertPolicy;
 import org.cfs.backup.process.Cancellation;
@@ -165,6 +168,21 @@ public final class Services {
                     cancellation);
         }
         return alerts;
+    }
+
+    /** The fleet's shared store ({@code fleet:}), or null for one host; the password is read from its file now. */
+    public FleetStore fleet() {
+        FleetConfig f = config().fleet();
+        if (f == null) {
+            return null;
+        }
+        try {
+            String password = java.nio.file.Files.readString(Path.of(f.passwordFile())).strip();
+            return new FleetStore(f, password);
+        } catch (java.io.IOException e) {
+            throw CfsException.usage("fleet.password-file " + f.passwordFile() + " cannot be read: "
+                    + e.getClass().getSimpleName());
+        }
     }
 
     public OperationLock lock(String command) {

@@ -9,9 +9,12 @@ import java.util.Locale;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.cfs.backup.alert.Alerts;
 import org.cfs.backup.config.Size;
+import org.cfs.backup.fleet.FleetStatus;
+import org.cfs.backup.fleet.FleetStore;
 import org.cfs.backup.schedule.StatusReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code status [--json]}: last runs, snapshot age per source, next fire times, quota, open alerts. Takes no lock. */
 @Command(name = "status", description = "Show last backups, newest snapshots, jobs with their next run, the last quota"
@@ -23,9 +26,15 @@ final class StatusCommand extends BaseCommand {
     @Mixin
     JsonMixin output;
 
+    @Option(names = "--fleet", description = "Every node and host of the fleet (fleet: in the config), the fleet jobs and where they ran.")
+    boolean fleet;
+
     @Override
     public Integer call() {
         Services s = services();
+        if (fleet) {
+            return fleet(s);
+        }
         StatusReport.Document d = StatusReport.build(s.config(), s.history(), s.restic(), s.alerts(), s.clock());
         if (output.json) {
             JsonOutput.print(out(), d);
@@ -61,6 +70,45 @@ final class StatusCommand extends BaseCommand {
         for (Alerts.OpenAlert a : d.alerts()) {
             out().printf(Locale.ROOT, "  %s %s: %s (since %s)%n", a.severity(), a.key(), a.title(),
                     when(a.since(), d.now(), zone));
+        }
+        return d.exitCode();
+    }
+
+    private int fleet(Services s) {
+        if (!s.config().inFleet()) {
+            throw org.cfs.backup.CfsException.usage("status --fleet: this host is in no fleet (no fleet: in " + s.config().file() + ")");
+        }
+        FleetStatus.Document d = FleetStatus.build(s.config().fleet().name(), s.fleet(), s.restic(),
+                java.util.Arrays.stream(org.cfs.backup.Job.values()).filter(org.cfs.backup.Job::fleetWide)
+                        .map(org.cfs.backup.Job::word).toList(),
+                org.cfs.backup.schedule.Freshness.parseDuration(s.config().staleAfter()), s.clock().instant());
+        if (output.json) {
+            JsonOutput.print(out(), d);
+            return d.exitCode();
+        }
+        ZoneId zone = s.clock().getZone();
+        out().println("fleet " + d.fleet() + (d.storeError() == null ? "" : ": store: " + d.storeError()));
+        out().println("nodes:");
+        for (FleetStore.Node n : d.nodes()) {
+            out().printf(Locale.ROOT, "  %-20s %-5s last check-in %s%n", n.node(), n.alive() ? "up" : "GONE",
+                    when(n.lastCheckin(), d.now(), zone));
+        }
+        out().println("hosts:");
+        for (FleetStatus.HostStatus h : d.hosts()) {
+            out().println("  " + h.host());
+            for (FleetStatus.SourceStatus src : h.sources()) {
+                out().printf(Locale.ROOT, "    %-20s newest snapshot %s%s%n", src.source(),
+                        when(src.newestSnapshotTime(), d.now(), zone), src.stale() ? "  STALE" : "");
+            }
+        }
+        if (d.repositoryError() != null) {
+            out().println("  repository: " + d.repositoryError());
+        }
+        out().println("fleet jobs:");
+        for (FleetStatus.JobStatus j : d.jobs()) {
+            out().printf(Locale.ROOT, "  %-8s last %s, next %s%n", j.job(), j.lastRun() == null ? "never"
+                    : when(j.lastRun(), d.now(), zone) + " " + j.lastStatus() + " on " + j.lastNode(),
+                    j.nextRun() == null ? "never" : when(j.nextRun(), d.now(), zone));
         }
         return d.exitCode();
     }

@@ -324,8 +324,32 @@ public final class ConfigLoader {
                     throw error("metrics-listen", "'" + listen + "' must be a loopback address and port, like 127.0.0.1:9187");
                 }
             }
+            FleetConfig fleet = fleet(raw.fleet());
             return new Config(file, host, repo, rclone, stateDir, logDir, cacheDir, sources, retention, schedule,
-                    quota, alerts, audit, metrics, staleAfter, checkSubsets, listen);
+                    quota, alerts, audit, metrics, staleAfter, checkSubsets, listen, fleet);
+        }
+
+        private FleetConfig fleet(FleetConfig f) {
+            if (f == null) {
+                return null;
+            }
+            if (f.name() == null || !SOURCE_NAME.matcher(f.name()).matches() || f.name().length() > 60) {
+                throw error("fleet.name", "is required: letters, digits, '.', '_' or '-' (at most 60), e.g. prod");
+            }
+            if (f.jdbcUrl() == null || !(f.jdbcUrl().startsWith("jdbc:mariadb://") || f.jdbcUrl().startsWith("jdbc:mysql://"))) {
+                throw error("fleet.jdbc-url", "is required, like jdbc:mariadb://127.0.0.1:3306/cfs_backup");
+            }
+            if (f.user() == null || f.user().isBlank()) {
+                throw error("fleet.user", "is required (the database user the nodes share)");
+            }
+            if (f.passwordFile() == null || f.passwordFile().isBlank()) {
+                throw error("fleet.password-file", "is required (a file holding the database user's password)");
+            }
+            String checkin = f.checkinInterval() == null ? "7s" : f.checkinInterval();
+            if (!DURATION.matcher(checkin).matches()) {
+                throw error("fleet.checkin-interval", "'" + checkin + "' is not a duration like 7s or 1m");
+            }
+            return new FleetConfig(f.name(), f.jdbcUrl(), f.user(), f.passwordFile(), checkin);
         }
 
         private static String localHostName() {
@@ -608,6 +632,7 @@ public final class ConfigLoader {
             String metricsFile,
             String staleAfter,
             Integer checkSubsets,
-            String metricsListen) {
+            String metricsListen,
+            FleetConfig fleet) {
     }
 }

@@ -27,6 +27,7 @@ import org.cfs.backup.alert.Alerts;
 import org.cfs.backup.config.Config;
 import org.cfs.backup.config.ScheduleConfig;
 import org.cfs.backup.config.SourceConfig;
+import org.cfs.backup.fleet.FleetStore;
 import org.cfs.backup.policy.AlertPolicy;
 import org.cfs.backup.process.Cancellation;
 import org.cfs.backup.restic.Restic;
@@ -65,8 +66,21 @@ public final class Daemon {
 
     /** What the daemon needs from the outside; the clock decides catch-up. */
     public record Context(Config config, Path configPath, Cancellation cancellation, Clock clock, Alerts alerts,
-                          Restic restic, RunHistory history, AuditLog auditLog, JobRunner jobs) {
+                          Restic restic, RunHistory history, AuditLog auditLog, JobRunner jobs, FleetStore fleet) {
+        /** A daemon of one host (no fleet). */
+        public Context(Config config, Path configPath, Cancellation cancellation, Clock clock, Alerts alerts,
+                       Restic restic, RunHistory history, AuditLog auditLog, JobRunner jobs) {
+            this(config, configPath, cancellation, clock, alerts, restic, history, auditLog, jobs, null);
+        }
     }
+
+    /** The first wait of a fleet's prune or check for another host's repository lock; it doubles up to 5 min. */
+    static final Duration FLEET_FIRST_WAIT = Duration.ofSeconds(5);
+    /** How long a fleet's prune or check waits for other hosts' locks in all before it fails and alerts. */
+    static final Duration FLEET_WAIT_BOUND = Duration.ofMinutes(30);
+    static final String ATTEMPT_KEY = "attempt";
+    static final String WAITED_KEY = "waited-s";
+    static final String FIRE_KEY = "fire-ms";
 
     private final Context ctx;
     /*
@@ -80,6 +94,8 @@ public final class Daemon {
     private final Map<String, Instant> newestSnapshots = new ConcurrentHashMap<>();
     private final CheckRotation rotation;
     private volatile Scheduler scheduler;
+    /** Fleet mode: the clustered scheduler of the fleet-wide jobs (null for one host). */
+    private volatile Scheduler fleetScheduler;
     private volatile boolean repositoryJobInterrupted;
 
     public Daemon(Context ctx) {
@@ -114,7 +130,9 @@ public final class Daemon {
         try (OperationLock lock = OperationLock.acquire(config.stateDir().resolve("daemon.lock"), "daemon",
                 "a cfs-backup daemon already runs:")) {
             Map<String, String> crons = new LinkedHashMap<>();
-            crons(config.schedule()).forEach((job, cron) -> crons.put(job.word(), cron));
+            Map<String, String> shared = new LinkedHashMap<>();
+            crons(config.schedule()).forEach((job, cron) -> (ctx.fleet() != null && job.fleetWide() ? shared : crons)
+                    .put(job.word(), cron));
             ctx.cancellation().onCancel(stopped::countDown);
             if (ctx.cancellation().isCancelled()) {
                 return ExitCode.INTERRUPTED;
@@ -130,23 +148,27 @@ public final class Daemon {
                 scheduler.setJobFactory((bundle, sched) -> new QuartzJob(this));
                 for (Map.Entry<String, String> e : crons.entrySet()) {
                     JobDetail job = JobBuilder.newJob(QuartzJob.class).withIdentity(e.getKey()).storeDurably().build();
-                    Trigger trigger = TriggerBuilder.newTrigger().withIdentity(e.getKey() + "-cron").forJob(job)
-                            .usingJobData(TRIGGER_KEY, "schedule")
-                            .withSchedule(CronScheduleBuilder.cronSchedule(e.getValue())
-                                    .inTimeZone(TimeZone.getTimeZone(ctx.clock().getZone()))
-                                    // a fire missed while another run held the thread runs once, late, not never
-                                    .withMisfireHandlingInstructionFireAndProceed())
-                            .build();
-                    scheduler.scheduleJob(job, trigger);
+                    scheduler.scheduleJob(job, cronTrigger(e.getKey(), e.getValue(), job));
                 }
+                if (!shared.isEmpty()) {
+                    fleetScheduler = newFleetScheduler(shared);
+                }
+                // the fleet's store knows its missed runs (made up once for the fleet); these are this host's
                 List<CatchUp.Due> due = new CatchUp(config.stateDir(), ctx.clock()).due(crons, ctx.history().all());
                 // a daemon that was killed (SIGKILL, power loss) left its restic's lock behind
                 clearStaleLocks();
                 scheduler.start();
+                if (fleetScheduler != null) {
+                    fleetScheduler.start();
+                    LOG.info("fleet {}: node {} joined; fleet jobs {}", config.fleet().name(), config.host(), shared.keySet());
+                }
                 Instant now = ctx.clock().instant();
                 for (String job : crons.keySet()) {
                     LOG.info("job {}: cron '{}', next run {}", job, crons.get(job),
                             CronSchedule.next(crons.get(job), now, ctx.clock().getZone()));
+                }
+                for (String job : shared.keySet()) {
+                    LOG.info("fleet job {}: cron '{}', runs on one node of the fleet", job, shared.get(job));
                 }
                 for (CatchUp.Due d : due) {
                     LOG.info("job {}: missed its run of {}; running it now", d.job(), d.missedFireTime());
@@ -155,6 +177,7 @@ public final class Daemon {
                     scheduler.triggerJob(JobKey.jobKey(d.job()), data);
                 }
                 ctx.auditLog().record("daemon", "started", "jobs=" + String.join(",", crons.keySet())
+                        + (shared.isEmpty() ? "" : " fleet-jobs=" + String.join(",", shared.keySet()))
                         + (due.isEmpty() ? "" : " catch-up=" + String.join(",", due.stream().map(CatchUp.Due::job).toList())));
                 LOG.info("daemon started (pid {}); {} job(s) scheduled", ProcessHandle.current().pid(), crons.size());
                 if (due.stream().noneMatch(d -> d.job().equals("backup") || d.job().equals("quota"))) {
@@ -199,16 +222,71 @@ public final class Daemon {
         return new StdSchedulerFactory(p).getScheduler();
     }
 
-    private void shutdown() {
-        Scheduler s = scheduler;
-        if (s == null) {
-            return;
+    /**
+     * The fleet's clustered scheduler (Quartz's JDBC store on MariaDB, tables created when missing):
+     * each fleet job is stored once for the fleet, fires on one live node, is recovered by another
+     * when its node dies in it, and a run missed by the whole fleet is made up once.
+     */
+    private Scheduler newFleetScheduler(Map<String, String> shared) throws SchedulerException {
+        FleetStore fleet = ctx.fleet();
+        fleet.ensureSchema();
+        long checkinMs = Freshness.parseDuration(ctx.config().fleet().checkinInterval()).toMillis();
+        Scheduler s = new StdSchedulerFactory(fleet.quartzProperties(ctx.config().host(), checkinMs)).getScheduler();
+        s.setJobFactory((bundle, sched) -> new QuartzJob(this));
+        s.getListenerManager().addSchedulerListener(new org.quartz.listeners.SchedulerListenerSupport() {
+            @Override
+            public void schedulerError(String msg, SchedulerException cause) {
+                LOG.warn("fleet store: {}: {}", msg, cause.getMessage());
+                safely("alerts", () -> ctx.alerts().raise("fleet-store", Alerts.Severity.WARNING,
+                        "the fleet's job store does not answer", msg + ": " + cause.getMessage()
+                                + " (this host's own jobs go on)"));
+            }
+        });
+        for (Map.Entry<String, String> e : shared.entrySet()) {
+            JobKey key = JobKey.jobKey(e.getKey());
+            JobDetail job = JobBuilder.newJob(QuartzJob.class).withIdentity(key).storeDurably().requestRecovery(true).build();
+            Trigger trigger = cronTrigger(e.getKey(), e.getValue(), job);
+            try {
+                Trigger old = s.getTrigger(trigger.getKey());
+                if (!s.checkExists(key)) {
+                    s.scheduleJob(job, trigger);
+                } else if (!(old instanceof org.quartz.CronTrigger ct) || !ct.getCronExpression().equals(e.getValue())) {
+                    // another node (or an older config) stored another schedule: the config starting now wins
+                    s.addJob(job, true);
+                    if (old == null) {
+                        s.scheduleJob(trigger);
+                    } else {
+                        s.rescheduleJob(trigger.getKey(), trigger);
+                    }
+                }
+            } catch (org.quartz.ObjectAlreadyExistsException race) {
+                // another node stored it first, with the same config
+            }
         }
-        try {
-            // true: wait for running jobs; they see the cancellation and return after their clean-up
-            s.shutdown(true);
-        } catch (SchedulerException e) {
-            LOG.warn("scheduler shutdown: {}", e.getMessage());
+        return s;
+    }
+
+    private Trigger cronTrigger(String name, String cron, JobDetail job) {
+        return TriggerBuilder.newTrigger().withIdentity(name + "-cron").forJob(job)
+                .usingJobData(TRIGGER_KEY, "schedule")
+                .withSchedule(CronScheduleBuilder.cronSchedule(cron)
+                        .inTimeZone(TimeZone.getTimeZone(ctx.clock().getZone()))
+                        // a fire missed while another run held the thread runs once, late, not never
+                        .withMisfireHandlingInstructionFireAndProceed())
+                .build();
+    }
+
+    private void shutdown() {
+        for (Scheduler s : new Scheduler[] {scheduler, fleetScheduler}) {
+            if (s == null) {
+                continue;
+            }
+            try {
+                // true: wait for running jobs; they see the cancellation and return after their clean-up
+                s.shutdown(true);
+            } catch (SchedulerException e) {
+                LOG.warn("scheduler shutdown: {}", e.getMessage());
+            }
         }
     }
 
@@ -233,6 +311,11 @@ public final class Daemon {
 
     /** Runs one job now, on the calling thread: the body of every Quartz firing. */
     void runJob(String job, String trigger) {
+        runJob(job, trigger, null);
+    }
+
+    /** As above; {@code fleetRun} is the firing of a fleet job (recorded in the fleet's store), else null. */
+    void runJob(String job, String trigger, JobExecutionContext fleetRun) {
         if (ctx.cancellation().isCancelled()) {
             LOG.info("job {}: not started, the daemon is stopping", job);
             return;
@@ -246,13 +329,100 @@ public final class Daemon {
                 LOG.info("job {}: not started, the daemon is stopping", job);
                 return;
             }
-            execute(job, trigger);
+            if (fleetRun == null) {
+                execute(job, trigger);
+            } else {
+                executeForFleet(job, trigger, fleetRun);
+            }
         } finally {
             jobLock.unlock();
         }
     }
 
-    private void execute(String name, String trigger) {
+    /**
+     * A fleet job on this node: prune and check first wait (through Quartz, not a sleeping thread)
+     * while another host holds a lock on the repository, then run; the run and its node go into
+     * the fleet's store, so that {@code status --fleet} can say where it ran.
+     */
+    private void executeForFleet(String name, String trigger, JobExecutionContext fire) {
+        Job job = Job.of(name);
+        FleetStore fleet = ctx.fleet();
+        JobDataMap data = fire.getMergedJobDataMap();
+        int attempt = data.containsKey(ATTEMPT_KEY) ? data.getInt(ATTEMPT_KEY) : 0;
+        Instant fireTime = fireTime(fire);
+        long waited = data.containsKey(WAITED_KEY) ? data.getLong(WAITED_KEY) : 0;
+        if (job.takesRepositoryLock() && !repositoryFree()) {
+            Duration wait = FLEET_FIRST_WAIT.multipliedBy(1L << Math.min(attempt, 6));
+            if (wait.compareTo(Duration.ofMinutes(5)) > 0) {
+                wait = Duration.ofMinutes(5);
+            }
+            if (waited + wait.toSeconds() > FLEET_WAIT_BOUND.toSeconds()) {
+                String why = name + " waited " + waited + " s for other hosts' locks on the repository; giving up until its next run";
+                LOG.warn("fleet job {}: {}", name, why);
+                safely("alerts", () -> ctx.alerts().raise("fleet-wait:" + name, Alerts.Severity.WARNING,
+                        "fleet " + name + " could not get the repository", why));
+                safely("fleet store", () -> fleet.finished(name, ctx.config().host(),
+                        fleet.started(name, ctx.config().host(), fireTime, ctx.clock().instant()), ctx.clock().instant(),
+                        "failed", why));
+                return;
+            }
+            LOG.info("fleet job {}: the repository is locked by another host; trying again in {} s", name, wait.toSeconds());
+            try {
+                fire.getScheduler().scheduleJob(TriggerBuilder.newTrigger().forJob(fire.getJobDetail().getKey())
+                        .usingJobData(TRIGGER_KEY, trigger.startsWith("wait") ? trigger : "wait-" + trigger)
+                        .usingJobData(ATTEMPT_KEY, attempt + 1).usingJobData(WAITED_KEY, waited + wait.toSeconds())
+                        .usingJobData(FIRE_KEY, fireTime.toEpochMilli())
+                        .startAt(java.util.Date.from(ctx.clock().instant().plus(wait))).build());
+            } catch (SchedulerException e) {
+                LOG.warn("fleet job {}: cannot schedule its retry: {}", name, e.getMessage());
+            }
+            return;
+        }
+        long started;
+        try {
+            started = fleet.started(name, ctx.config().host(), fireTime, ctx.clock().instant());
+            safely("alerts", () -> ctx.alerts().clear("fleet-store", "the fleet's job store answers again"));
+        } catch (CfsException e) {
+            LOG.warn("fleet job {}: {}", name, e.getMessage());
+            started = -1;
+        }
+        String outcome = execute(name, trigger);
+        if (!outcome.equals("interrupted")) {
+            safely("alerts", () -> ctx.alerts().clear("fleet-wait:" + name, name + " got the repository"));
+        }
+        if (started >= 0) {
+            long s = started;
+            safely("fleet store", () -> fleet.finished(name, ctx.config().host(), s, ctx.clock().instant(), outcome, null));
+        }
+    }
+
+    /** The scheduled fire this run belongs to: a retry and Quartz's recovery keep the original's. */
+    private static Instant fireTime(JobExecutionContext fire) {
+        JobDataMap data = fire.getMergedJobDataMap();
+        if (data.containsKey(FIRE_KEY)) {
+            return Instant.ofEpochMilli(data.getLong(FIRE_KEY));
+        }
+        if (fire.isRecovering()) {
+            String orig = data.getString(org.quartz.Scheduler.FAILED_JOB_ORIGINAL_TRIGGER_SCHEDULED_FIRETIME_IN_MILLISECONDS);
+            if (orig != null) {
+                return Instant.ofEpochMilli(Long.parseLong(orig));
+            }
+        }
+        return fire.getScheduledFireTime() == null ? null : fire.getScheduledFireTime().toInstant();
+    }
+
+    /** Stale locks (dead processes of this host, or older than 30 min) removed, then: is any lock left? */
+    private boolean repositoryFree() {
+        try {
+            ctx.restic().unlock();
+            return ctx.restic().locks().isEmpty();
+        } catch (CfsException e) {
+            LOG.warn("fleet: cannot list the repository's locks: {}", e.getMessage());
+            return true; // the job itself will say what is wrong with the repository
+        }
+    }
+
+    private String execute(String name, String trigger) {
         Config config = ctx.config();
         Job job = Job.of(name);
         JobRequest request = JobRequest.all();
@@ -315,6 +485,7 @@ public final class Daemon {
             checkFreshness();
         }
         writeMetrics();
+        return outcome;
     }
 
     /** Lists the snapshots (without a lock) and raises or clears {@code stale:<source>}. */
@@ -386,9 +557,17 @@ public final class Daemon {
 
         @Override
         public void execute(JobExecutionContext context) {
-            String trigger = context.getMergedJobDataMap().getString(TRIGGER_KEY);
+            String trigger = context.isRecovering() ? "recovery" : context.getMergedJobDataMap().getString(TRIGGER_KEY);
+            boolean fleet;
             try {
-                daemon.runJob(context.getJobDetail().getKey().getName(), trigger == null ? "schedule" : trigger);
+                fleet = daemon.fleetScheduler != null
+                        && context.getScheduler().getSchedulerName().equals(daemon.fleetScheduler.getSchedulerName());
+            } catch (SchedulerException e) {
+                fleet = false;
+            }
+            try {
+                daemon.runJob(context.getJobDetail().getKey().getName(), trigger == null ? "schedule" : trigger,
+                        fleet ? context : null);
             } catch (RuntimeException e) {
                 LOG.error("job {} failed: {}", context.getJobDetail().getKey().getName(), e.toString());
             }
