@@ -79,6 +79,8 @@ public final class Main {
         String wanted = commandWord(args);
         List<String> names = RootCommand.commandNames();
         boolean one = wanted != null && names.contains(wanted);
+        // `cfs-backup help COMMAND`: picocli's help command, over every command
+        cl.addSubcommand("help", new CommandLine.HelpCommand());
         for (int i = 0; i < names.size(); i++) {
             if (!one || names.get(i).equals(wanted)) {
                 cl.addSubcommand(names.get(i), RootCommand.COMMANDS.get(i));
@@ -99,11 +101,22 @@ public final class Main {
         return null;
     }
 
-    /** Every command answers --help (and --version), not only the top level. */
+    /** Every command answers --help (and --version), not only the top level, and its help lists the exit codes. */
     private static void addHelpOptions(CommandLine cl) {
         for (CommandLine sub : cl.getSubcommands().values()) {
+            if (sub.getCommandSpec().userObject() instanceof CommandLine.HelpCommand) {
+                continue;
+            }
             if (!sub.getCommandSpec().mixinStandardHelpOptions()) {
                 sub.getCommandSpec().mixinStandardHelpOptions(true);
+            }
+            CommandLine.Model.UsageMessageSpec usage = sub.getCommandSpec().usageMessage();
+            if (usage.exitCodeList().isEmpty()) {
+                usage.exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCode.DESCRIPTIONS);
+            }
+            String examples = HelpExamples.of(sub.getCommandSpec().qualifiedName(" ").replaceFirst("^cfs-backup ", ""));
+            if (examples != null && usage.footer().length == 0) {
+                usage.footerHeading("%nExamples:%n").footer(examples);
             }
             addHelpOptions(sub);
         }
