@@ -18,12 +18,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.cfs.backup.config.FleetConfig;
+import org.cfs.backup.schedule.DaemonFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -119,7 +119,7 @@ class FleetIT {
         Process b = daemon("node-b");
         Process c = daemon("node-c");
         FleetStore store = store();
-        await(Duration.ofSeconds(150), "three nodes checked in", () -> {
+        DaemonFixture.await(Duration.ofSeconds(150), "three nodes checked in", () -> {
             try {
                 return store.nodes(Instant.now()).size() == 3;
             } catch (RuntimeException e) {
@@ -128,7 +128,7 @@ class FleetIT {
         });
 
         // a fleet check running on some node: kill that node with -9 in the middle of it
-        await(Duration.ofSeconds(60), "a fleet check running", () -> store.runs(50).stream()
+        DaemonFixture.await(Duration.ofSeconds(60), "a fleet check running", () -> store.runs(50).stream()
                 .anyMatch(r -> r.job().equals("check") && r.end() == null));
         FleetStore.Run running = store.runs(50).stream().filter(r -> r.job().equals("check") && r.end() == null)
                 .findFirst().orElseThrow();
@@ -137,7 +137,7 @@ class FleetIT {
         Instant killed = Instant.now();
 
         // another node runs it again as Quartz's recovery of the dead node's job
-        await(Duration.ofSeconds(60), "the check recovered on another node", () -> store.runs(100).stream()
+        DaemonFixture.await(Duration.ofSeconds(60), "the check recovered on another node", () -> store.runs(100).stream()
                 .anyMatch(r -> r.job().equals("check") && !r.node().equals(running.node()) && r.start().isAfter(killed)
                         && "ok".equals(r.outcome())));
         FleetStore.Run recovered = store.runs(100).stream().filter(r -> r.job().equals("check")
@@ -158,7 +158,7 @@ class FleetIT {
         assertEquals(1, recoveries, "the dead node's check is recovered exactly once: " + recoveredIn);
 
         // each live host backs up its own source on its own schedule
-        await(Duration.ofSeconds(60), "both live hosts backed up", () -> {
+        DaemonFixture.await(Duration.ofSeconds(60), "both live hosts backed up", () -> {
             try {
                 String snaps = run(List.of("restic", "-r", dir.resolve("repo").toString(), "snapshots", "--json", "--no-lock"));
                 return List.of("node-a", "node-b", "node-c").stream().filter(h -> !h.equals(running.node()))
@@ -169,7 +169,7 @@ class FleetIT {
         });
 
         // status --fleet names every node (the dead one as gone), every host and where the check last ran
-        await(Duration.ofSeconds(30), "the dead node marked gone", () -> store.nodes(Instant.now()).stream()
+        DaemonFixture.await(Duration.ofSeconds(30), "the dead node marked gone", () -> store.nodes(Instant.now()).stream()
                 .anyMatch(n -> n.node().equals(running.node()) && !n.alive()) || store.nodes(Instant.now()).size() == 2);
         String live = running.node().equals("node-a") ? "node-b" : "node-a";
         ProcessBuilder st = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -236,16 +236,6 @@ class FleetIT {
         String out = new String(p.getInputStream().readAllBytes());
         if (p.waitFor() != 0) {
             throw new IllegalStateException("mariadb: " + out);
-        }
-    }
-
-    private static void await(Duration max, String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + max.toSeconds() + " s waiting for " + what);
-            }
-            TimeUnit.MILLISECONDS.sleep(300);
         }
     }
 }
