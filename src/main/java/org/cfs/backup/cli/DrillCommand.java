@@ -27,6 +27,9 @@ final class DrillCommand extends BaseCommand {
     @Option(names = "--json", description = "Print one JSON document on stdout.")
     boolean json;
 
+    @Option(names = "--host", paramLabel = "NAME", description = "Drill the snapshots of this host (default: the config's host).")
+    String host;
+
     @Override
     public Integer call() {
         Services s = services();
@@ -37,7 +40,7 @@ final class DrillCommand extends BaseCommand {
         DrillReport r;
         try (OperationLock lock = s.lock(full ? "drill --full" : "drill")) {
             r = new DrillOperation(s.config(), s.restic(), s.docker(), s.cancellation(), s.history(), s.auditLog(),
-                    line -> err().println("cfs-backup: " + line)).run(selected, full);
+                    line -> err().println("cfs-backup: " + line)).host(host).run(selected, full);
         }
         if (json) {
             JsonOutput.print(out(), r);

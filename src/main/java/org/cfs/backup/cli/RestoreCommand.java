@@ -45,12 +45,15 @@ final class RestoreCommand extends BaseCommand {
     @Option(names = "--json", description = "Print one JSON document on stdout.")
     boolean json;
 
+    @Option(names = "--host", paramLabel = "NAME", description = "Restore a snapshot of this host (default: the config's host), e.g. of a machine that is gone.")
+    String host;
+
     @Override
     public Integer call() {
         Services s = services();
         RestoreOperation op = new RestoreOperation(s.config(), s.restic(), s.docker(), s.journal(), s.cancellation(),
                 s.history(), s.auditLog(), line -> err().println("cfs-backup: " + line));
-        RestoreRequest req = new RestoreRequest(source, snapshot, target, includes, dryRun, pipeTo);
+        RestoreRequest req = new RestoreRequest(source, snapshot, target, includes, dryRun, pipeTo, host);
         SourceConfig sc = op.validate(req);
         if (RestoreOperation.inPlace(sc, req) && !dryRun && !yes) {
             confirm(sc);

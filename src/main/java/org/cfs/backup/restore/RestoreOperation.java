@@ -98,6 +98,11 @@ public final class RestoreOperation {
         return s;
     }
 
+    /** Whose snapshots the request reads: {@code --host}, else the config's host (pre-restore snapshots are always the config's). */
+    String snapshotHost(RestoreRequest req) {
+        return req.host() != null ? req.host() : config.host();
+    }
+
     /** True when this request replaces live data (so the operator must confirm). */
     public static boolean inPlace(SourceConfig s, RestoreRequest req) {
         return req.target() == null && s.kind() != SourceConfig.Kind.COMMAND;
@@ -117,14 +122,14 @@ public final class RestoreOperation {
             if (latestRoot != null) {
                 // restic restore resolves latest itself at once; the snapshot list, read beside it, checks its choice
                 resolving = java.util.concurrent.CompletableFuture.supplyAsync(
-                        () -> new SnapshotSelector(restic, config.host()).resolve(s, null), task -> {
+                        () -> new SnapshotSelector(restic, snapshotHost(req)).resolve(s, null), task -> {
                             Thread t = new Thread(task, "restore-snapshots");
                             t.setDaemon(true);
                             t.start();
                         });
                 snap = null;
             } else {
-                snap = new SnapshotSelector(restic, config.host()).resolve(s, req.snapshot());
+                snap = new SnapshotSelector(restic, snapshotHost(req)).resolve(s, req.snapshot());
                 snapshotId = snap.shortIdOrPrefix();
             }
             RestoreReport r;
@@ -224,7 +229,7 @@ public final class RestoreOperation {
             String restored;
             try {
                 Files.createDirectories(staging);
-                restored = restic.restoreLatest(config.host(), s.name(), root, staging.toString());
+                restored = restic.restoreLatest(snapshotHost(req), s.name(), root, staging.toString());
             } catch (CfsException e) {
                 restored = null; // restic found nothing under these filters (or failed): decided below
             }
