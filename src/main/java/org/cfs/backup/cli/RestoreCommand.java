@@ -33,7 +33,10 @@ final class RestoreCommand extends BaseCommand {
     @Option(names = "--include", paramLabel = "PATH", description = "Restore only this path (relative to the source's root); repeatable; needs --target.")
     List<String> includes = new ArrayList<>();
 
-    @Option(names = "--pipe-to", paramLabel = "\"CMD ARGS\"", description = "Dump sources: stream the dump into this command (no shell).")
+    @Option(names = "--pipe-to", paramLabel = "\"CMD ARGS\"", description = {"Dump sources: stream the dump into this command (no shell).",
+                    "A --databases or --all-databases dump carries its own CREATE DATABASE and USE lines: it loads into the"
+                    + " databases it was taken from, whatever database the command names. To load it under another name,"
+                    + " restore it with --target and edit (or sed) its CREATE DATABASE/USE lines first."})
     String pipeTo;
 
     @Option(names = "--dry-run", description = "Show what would be added, changed and removed; touch nothing.")
@@ -50,6 +53,12 @@ final class RestoreCommand extends BaseCommand {
 
     @Override
     public Integer call() {
+        if (target != null && !target.isAbsolute()) {
+            // said before anything is written: a relative folder is easy to misplace at 3 a.m.
+            target = target.toAbsolutePath().normalize();
+            err().println("cfs-backup: --target is relative: restoring into " + target);
+            err().flush();
+        }
         Services s = services();
         RestoreOperation op = new RestoreOperation(s.config(), s.restic(), s.docker(), s.journal(), s.cancellation(),
                 s.history(), s.auditLog(), line -> err().println("cfs-backup: " + line));

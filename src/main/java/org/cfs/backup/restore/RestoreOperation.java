@@ -365,7 +365,7 @@ public final class RestoreOperation {
         long t0 = System.nanoTime();
         List<Mapping> maps = mappings(s, snap);
         if (req.dryRun()) {
-            TreeDiff diff = new TreeDiff(DRY_RUN_LIST_MAX);
+            TreeDiff diff = new TreeDiff(DRY_RUN_LIST_MAX, new ExcludeMatcher(s.excludes()));
             for (Mapping m : maps) {
                 try {
                     diff.compare(restic, snap.id(), m.snapshotPath(), m.live(),
@@ -407,9 +407,10 @@ public final class RestoreOperation {
                     docker.stop(ids);
                 }
             }
-            // the way back: the live state as it is now, quiesced
+            // the way back: the live state as it is now, quiesced, and whole: the source's excludes do
+            // not apply (what they match is left as it is, but the way back must not depend on that)
             List<String> livePaths = maps.stream().map(m -> m.live().toString()).toList();
-            List<String> excludes = new ArrayList<>(s.excludes());
+            List<String> excludes = new ArrayList<>();
             for (String lp : livePaths) {
                 // work folders inside a mount-point folder are no part of its state
                 excludes.add(lp + "/" + TreeSwap.NEW);
@@ -430,7 +431,7 @@ public final class RestoreOperation {
                 if (!Files.isDirectory(staged, LinkOption.NOFOLLOW_LINKS)) {
                     throw CfsException.failed("restic restored nothing for " + m.snapshotPath());
                 }
-                swap.swap(m.live(), staged);
+                swap.swap(m.live(), staged, new ExcludeMatcher(s.excludes()));
             }
         } catch (RuntimeException e) {
             for (Mapping m : maps) {
@@ -508,6 +509,10 @@ public final class RestoreOperation {
         long[] bytes = new long[1];
         try {
             Files.createDirectories(file.getParent());
+            // 0600 from the first byte: an all-databases dump holds password hashes
+            Files.deleteIfExists(partial);
+            Files.createFile(partial, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
             ProcessResult r = restic.dump(snap.id(), path, in -> {
                 try (OutputStream out = Files.newOutputStream(partial)) {
                     bytes[0] = in.transferTo(out);
