@@ -299,6 +299,9 @@ public final class ConfigLoader {
                 if (!SOURCE_NAME.matcher(s.name()).matches()) {
                     throw error(k + ".name", "'" + s.name() + "' may hold only letters, digits, '.', '_' and '-'");
                 }
+                if (org.cfs.backup.restic.Snapshot.RESERVED_TAGS.contains(s.name())) {
+                    throw error(k + ".name", "'" + s.name() + "' is a tag cfs-backup gives its own snapshots: choose another name");
+                }
                 if (!names.add(s.name())) {
                     throw error(k + ".name", "duplicate source name '" + s.name() + "'");
                 }
