@@ -89,7 +89,7 @@ class BackupIT {
         assertTrue(src.get("error").isNull());
 
         Path restored = env.dir.resolve("restored");
-        env.restic("restore", "latest", "--target", restored.toString());
+        env.restic("restore", "latest", "--tag", "files", "--target", restored.toString());
         Path copy = restored.resolve(data.toString().substring(1));
         assertEquals(describeTree(data), describeTree(copy));
         assertEquals(Files.getAttribute(copy.resolve("hardlink-a"), "unix:ino"),
@@ -225,7 +225,7 @@ class BackupIT {
             init();
             ItEnv.Run r = env.cli("backup", "--json");
             assertEquals(0, r.exit(), r.err());
-            String dump = env.restic("dump", "latest", "/mariadb/all-databases.sql");
+            String dump = env.restic("dump", "--tag", "mariadb", "latest", "/mariadb/all-databases.sql");
             assertTrue(dump.contains("INSERT INTO `t` VALUES"), dump);
             assertTrue(dump.contains("(1,'alpha')") && dump.contains("(2,'beta')"), dump);
             assertTrue(dump.contains("-- Dump completed"));
