@@ -355,6 +355,10 @@ public final class ConfigLoader {
                 hook(k + ".before", s.before());
                 hook(k + ".after", s.after());
                 hook(k + ".drill-command", s.drillCommand());
+                if (s.restoreCommand() != null && s.command() == null) {
+                    throw error(k + ".restore-command", "applies to command sources only");
+                }
+                hook(k + ".restore-command", s.restoreCommand());
                 out.add(s);
             }
             return List.copyOf(out);

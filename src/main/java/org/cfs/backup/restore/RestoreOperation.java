@@ -72,8 +72,9 @@ public final class RestoreOperation {
             TargetGuard.requireAbsentOrEmpty(req.target().toAbsolutePath().normalize());
         }
         if (s.kind() == SourceConfig.Kind.COMMAND) {
-            if (req.target() == null && req.pipeTo() == null) {
-                throw CfsException.usage("source '" + s.name() + "' is a dump: give --target DIR (writes the dump file) or --pipe-to \"CMD ARGS\"");
+            if (req.target() == null && req.pipeTo() == null && s.restoreCommand() == null) {
+                throw CfsException.usage("source '" + s.name() + "' is a dump: give --target DIR (writes the dump file) or --pipe-to \"CMD ARGS\""
+                        + ", or set its restore-command (e.g. [docker, exec, -i, mariadb, mariadb]) to load it in place");
             }
             if (req.target() != null && req.pipeTo() != null) {
                 throw CfsException.usage("give either --target or --pipe-to, not both");
@@ -105,7 +106,8 @@ public final class RestoreOperation {
 
     /** True when this request replaces live data (so the operator must confirm). */
     public static boolean inPlace(SourceConfig s, RestoreRequest req) {
-        return req.target() == null && s.kind() != SourceConfig.Kind.COMMAND;
+        // a dump loaded with its restore-command replaces the database's live data too
+        return req.target() == null && (s.kind() != SourceConfig.Kind.COMMAND || req.pipeTo() == null);
     }
 
     public RestoreReport run(RestoreRequest req) {
@@ -141,7 +143,7 @@ public final class RestoreOperation {
                     snapshotId = chosen[0] == null ? null : chosen[0].shortIdOrPrefix();
                 }
             } else if (s.kind() == SourceConfig.Kind.COMMAND) {
-                r = req.pipeTo() != null ? pipe(s, snap, req) : dumpToTarget(s, snap, req);
+                r = req.target() == null ? pipe(s, snap, req) : dumpToTarget(s, snap, req);
             } else if (req.target() != null) {
                 r = toTarget(s, snap, req);
             } else {
@@ -379,13 +381,22 @@ public final class RestoreOperation {
                     seconds(t0), null, List.of(), 0, diff.added, diff.changed, diff.removed,
                     diff.addedCount, diff.changedCount, diff.removedCount);
         }
+        List<Path> made = new ArrayList<>();
         for (Mapping m : maps) {
             swap.removeStaleStaging(m.live());
             try {
+                if (s.kind() == SourceConfig.Kind.PATHS) {
+                    for (Path p = m.live(); p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) {
+                        made.add(p);
+                    }
+                }
                 Files.createDirectories(m.live());
             } catch (IOException e) {
                 throw CfsException.failed("cannot create " + m.live() + ": " + e.getMessage());
             }
+        }
+        if (!made.isEmpty()) {
+            log.accept("made missing folders " + made + " (owners and modes from the snapshot)");
         }
         List<Docker.Container> toQuiesce = s.kind() != SourceConfig.Kind.VOLUME ? List.of()
                 : docker.containersUsing(s.volume()).stream().filter(Docker.Container::running).toList();
@@ -425,13 +436,37 @@ public final class RestoreOperation {
             for (Mapping m : maps) {
                 cancellation.check();
                 Path staging = TreeSwap.workDirs(m.live()).staging();
-                restic.restore(snap.id(), staging.toString(), List.of(m.snapshotPath()), false);
+                // a folder made just now takes its owner and mode from the snapshot, which restic gives
+                // the parents of what it restores only when they are selected: one path, no include
+                boolean whole = !made.isEmpty() && maps.size() == 1 && snap.paths().size() == 1;
+                restic.restore(snap.id(), staging.toString(), whole ? List.of() : List.of(m.snapshotPath()), false);
+                List<FileTrees.Meta> madeMetas = new ArrayList<>();
+                List<Path> madeHere = new ArrayList<>();
+                for (Path p : made) {
+                    Path stagedP = staging.resolve(relative(p.toString()));
+                    if (!p.equals(m.live()) && m.live().startsWith(p) && Files.isDirectory(stagedP, LinkOption.NOFOLLOW_LINKS)) {
+                        try {
+                            madeMetas.add(FileTrees.readMeta(stagedP));
+                            madeHere.add(p);
+                        } catch (IOException e) {
+                            log.accept("cannot read the saved owner of " + p + ": " + e.getMessage());
+                        }
+                    }
+                }
                 cancellation.check();
                 Path staged = staging.resolve(relative(m.snapshotPath()));
                 if (!Files.isDirectory(staged, LinkOption.NOFOLLOW_LINKS)) {
                     throw CfsException.failed("restic restored nothing for " + m.snapshotPath());
                 }
                 swap.swap(m.live(), staged, new ExcludeMatcher(s.excludes()));
+                for (int i = 0; i < madeHere.size(); i++) {
+                    // deepest first (made lists the live folder, then its parents upwards): a folder's mtime last
+                    try {
+                        FileTrees.applyMeta(madeMetas.get(i), madeHere.get(i));
+                    } catch (IOException e) {
+                        log.accept("cannot give " + madeHere.get(i) + " its saved owner and mode: " + e.getMessage());
+                    }
+                }
             }
         } catch (RuntimeException e) {
             for (Mapping m : maps) {
@@ -439,6 +474,13 @@ public final class RestoreOperation {
                     swap.removeStaleStaging(m.live());
                 } catch (CfsException ce) {
                     log.accept(ce.getMessage());
+                }
+            }
+            for (Path p : made) {
+                try {
+                    Files.deleteIfExists(p); // folders this restore made, when still empty: nothing half-made stays
+                } catch (IOException ignored) {
+                    // not empty (a roll-back put something back) or gone: left as it is
                 }
             }
             throw e;
@@ -535,7 +577,8 @@ public final class RestoreOperation {
 
     private RestoreReport pipe(SourceConfig s, Snapshot snap, RestoreRequest req) {
         long t0 = System.nanoTime();
-        List<String> cmd = CommandLineSplitter.split(req.pipeTo());
+        List<String> cmd = req.pipeTo() != null ? CommandLineSplitter.split(req.pipeTo()) : s.restoreCommand();
+        String what = req.pipeTo() != null ? "--pipe-to command " : "restore-command ";
         String path = dumpPath(snap);
         if (req.dryRun()) {
             return new RestoreReport(s.name(), snap.shortIdOrPrefix(), "pipe", String.join(" ", cmd), true, 0, 0,
@@ -567,12 +610,12 @@ public final class RestoreOperation {
         });
         ProcessResult c = child.get();
         if (c == null) {
-            throw CfsException.failed("--pipe-to " + cmd.get(0) + " did not run");
+            throw CfsException.failed(what + cmd.get(0) + " did not run");
         }
         if (!c.ok()) {
             String tail = c.stderrTail().strip();
             int nl = tail.lastIndexOf('\n');
-            throw CfsException.failed("--pipe-to command " + cmd.get(0) + " exited " + c.exitCode()
+            throw CfsException.failed(what + cmd.get(0) + " exited " + c.exitCode()
                     + (tail.isEmpty() ? "" : ": " + (nl >= 0 ? tail.substring(nl + 1) : tail)));
         }
         if (!dump.ok()) {
