@@ -187,6 +187,12 @@ class DisasterIT {
         timings.put("restore --all --dry-run", secs(t));
         assertTrue(dry.out().contains("would be created"), dry.toString());
 
+        // loading a dump with its restore-command replaces live data: confirmed like any in-place restore
+        RestoreFixture.Run unconfirmed = cli("-c", newConfig.toString(), "restore", "mariadb");
+        assertEquals(2, unconfirmed.code(), unconfirmed.toString());
+        assertTrue(unconfirmed.err().contains("--yes"), unconfirmed.toString());
+        assertEquals("0", RestoreFixture.sh("mariadb", "-N", "-e", "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name='" + db + "'"));
+
         t = System.nanoTime();
         RestoreFixture.Run all = cli("-c", newConfig.toString(), "restore", "--all", "--yes");
         timings.put("restore --all --yes", secs(t));
@@ -227,6 +233,12 @@ class DisasterIT {
         JsonNode drill = ok("-c", newConfig.toString(), "drill", "--json").json();
         timings.put("drill", secs(t));
         assertTrue(drill.get("passed").asBoolean(), drill.toString());
+
+        // restore SOURCE without --target loads the dump with its restore-command too
+        RestoreFixture.sh("mariadb", "-e", "DELETE FROM " + db + ".t WHERE id > 1");
+        JsonNode one = ok("-c", newConfig.toString(), "restore", "mariadb", "--yes", "--json").json();
+        assertEquals("pipe", one.get("mode").asText(), one.toString());
+        assertEquals(rowsBefore, rows());
 
         StringBuilder sb = new StringBuilder();
         timings.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "%-36s %6.1f s%n", k, v)));
