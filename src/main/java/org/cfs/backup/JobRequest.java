@@ -5,34 +5,41 @@ import java.util.List;
 /**
  * What to run a job on and how: the sources (empty: all) and the options of its command. Built by
  * the CLI from the command line, by the daemon from the schedule, by scripts through an API.
+ *
+ * @param host the snapshots of another host (a drill on a rebuilt machine); null: the config's
  */
-public record JobRequest(List<String> sources, boolean dryRun, boolean full, boolean force, String readDataSubset) {
+public record JobRequest(List<String> sources, boolean dryRun, boolean full, boolean force, String readDataSubset,
+                         String host) {
     public JobRequest {
         sources = sources == null ? List.of() : List.copyOf(sources);
     }
 
     /** Every source, no option: a scheduled run. */
     public static JobRequest all() {
-        return new JobRequest(List.of(), false, false, false, null);
+        return new JobRequest(List.of(), false, false, false, null, null);
     }
 
     public static JobRequest of(List<String> sources) {
-        return new JobRequest(sources, false, false, false, null);
+        return new JobRequest(sources, false, false, false, null, null);
     }
 
     public JobRequest withDryRun(boolean value) {
-        return new JobRequest(sources, value, full, force, readDataSubset);
+        return new JobRequest(sources, value, full, force, readDataSubset, host);
     }
 
     public JobRequest withFull(boolean value) {
-        return new JobRequest(sources, dryRun, value, force, readDataSubset);
+        return new JobRequest(sources, dryRun, value, force, readDataSubset, host);
     }
 
     public JobRequest withForce(boolean value) {
-        return new JobRequest(sources, dryRun, full, value, readDataSubset);
+        return new JobRequest(sources, dryRun, full, value, readDataSubset, host);
     }
 
     public JobRequest withReadDataSubset(String value) {
-        return new JobRequest(sources, dryRun, full, force, value);
+        return new JobRequest(sources, dryRun, full, force, value, host);
+    }
+
+    public JobRequest withHost(String value) {
+        return new JobRequest(sources, dryRun, full, force, readDataSubset, value);
     }
 }

@@ -98,6 +98,10 @@ public final class BackupOperation {
                 break;
             }
         }
+        if (!dryRun && !interrupted) {
+            // the repository describes itself: the config, when it changed (recover reads it back)
+            new ConfigSnapshot(config, restic, auditLog, log).saveAfterBackup();
+        }
         BackupReport report = BackupReport.of(results);
         String status = interrupted ? "interrupted" : report.status();
         if (!dryRun) {

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 /** {@code check [--read-data-subset SPEC] [--json]}: restic check after removing stale locks. */
 @Command(name = "check", description = "Check the repository (restic check); damage exits 1.")
 final class CheckCommand extends BaseCommand {
-    @Option(names = "--read-data-subset", paramLabel = "SPEC", description = "Also read this share of the data: n/t, x%% or a size.")
+    @Option(names = "--read-data-subset", paramLabel = "SPEC", description = "Also read this share of the data: n/t (1 <= n <= t), x%% (0 < x <= 100) or a size (500MiB, 2GiB); a bad SPEC exits 2.")
     String subset;
 
     @Mixin

@@ -25,9 +25,12 @@ final class DrillCommand extends BaseCommand {
     @Mixin
     JsonMixin output;
 
+    @Option(names = "--host", paramLabel = "NAME", description = "Drill the snapshots of this host (default: the config's host).")
+    String host;
+
     @Override
     public Integer call() {
-        DrillReport r = jobs().drill(JobRequest.of(sources).withFull(full));
+        DrillReport r = jobs().drill(JobRequest.of(sources).withFull(full).withHost(host));
         if (output.json) {
             JsonOutput.print(out(), r);
         } else {

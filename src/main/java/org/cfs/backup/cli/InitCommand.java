@@ -16,6 +16,7 @@ final class InitCommand extends BaseCommand {
             if (restic.repositoryExists()) {
                 out().println("repository " + s.config().repository().url() + " exists and opens with the configured password");
                 s.auditLog().record("init", "ok", "repository exists");
+                remindOffHost(s);
                 return ExitCode.OK;
             }
             restic.init();
@@ -24,7 +25,24 @@ final class InitCommand extends BaseCommand {
             }
             out().println("created repository " + s.config().repository().url());
             s.auditLog().record("init", "ok", "repository created");
+            remindOffHost(s);
             return ExitCode.OK;
         }
+    }
+
+    /** What the day of disaster needs and the host cannot keep for itself (docs/disaster-recovery.md). */
+    private void remindOffHost(Services s) {
+        var c = s.config();
+        out().println("keep off this host (a password manager, a sealed envelope), or a lost host cannot be recovered:");
+        out().println("  - the repository URL: " + c.repository().url());
+        out().println("  - the restic password: the contents of " + c.repository().passwordFile()
+                + " (without it the repository cannot be read by anyone)");
+        if (c.rclone().config() != null) {
+            out().println("  - the rclone config " + c.rclone().config() + " (or the OAuth client id, secret and token to"
+                    + " write it again)" + (c.rclone().configPasswordFile() == null ? "" : ", and its password "
+                    + c.rclone().configPasswordFile()));
+        }
+        out().println("  on a new machine: cfs-backup recover --repository URL --password-file F"
+                + (c.rclone().config() == null ? "" : " --rclone-config F") + " (see docs/disaster-recovery.md)");
     }
 }

@@ -107,7 +107,7 @@ public final class Jobs implements JobRunner {
         return around(Job.DRILL, false, () -> {
             try (OperationLock lock = s.lock(request.full() ? "drill --full" : "drill")) {
                 return new DrillOperation(s.config(), s.restic(), s.docker(), s.cancellation(), s.history(),
-                        s.auditLog(), this::say).run(selected, request.full());
+                        s.auditLog(), this::say).host(request.host()).run(selected, request.full());
             }
         });
     }

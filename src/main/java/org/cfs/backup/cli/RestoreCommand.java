@@ -17,11 +17,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code restore SOURCE [--snapshot ID|latest] [--target DIR] [--include PATH]... [--pipe-to CMD] [--dry-run] [--yes] [--json]}. */
+/** {@code restore SOURCE [--snapshot ID|latest] [--target DIR] [--include PATH]... [--pipe-to CMD] [--dry-run] [--yes] [--json]}, {@code restore --all}. */
 @Command(name = "restore", mixinStandardHelpOptions = true, description = "Restore a source into an empty folder, in place, or (dumps) into a command.")
 final class RestoreCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "SOURCE", description = "The source to restore.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SOURCE", description = "The source to restore (or --all).")
     String source;
+
+    @Option(names = "--all", description = "Restore every source in place (folders, then volumes, then dumps with their restore-command); the day of disaster.")
+    boolean all;
 
     @Option(names = "--snapshot", paramLabel = "ID", description = "Snapshot id (prefix) or 'latest' (default).")
     String snapshot;
@@ -32,7 +35,10 @@ final class RestoreCommand extends BaseCommand {
     @Option(names = "--include", paramLabel = "PATH", description = "Restore only this path (relative to the source's root); repeatable; needs --target.")
     List<String> includes = new ArrayList<>();
 
-    @Option(names = "--pipe-to", paramLabel = "\"CMD ARGS\"", description = "Dump sources: stream the dump into this command (no shell).")
+    @Option(names = "--pipe-to", paramLabel = "\"CMD ARGS\"", description = {"Dump sources: stream the dump into this command (no shell).",
+                    "A --databases or --all-databases dump carries its own CREATE DATABASE and USE lines: it loads into the"
+                    + " databases it was taken from, whatever database the command names. To load it under another name,"
+                    + " restore it with --target and edit (or sed) its CREATE DATABASE/USE lines first."})
     String pipeTo;
 
     @Option(names = "--dry-run", description = "Show what would be added, changed and removed; touch nothing.")
@@ -44,12 +50,27 @@ final class RestoreCommand extends BaseCommand {
     @Option(names = "--json", description = "Print one JSON document on stdout.")
     boolean json;
 
+    @Option(names = "--host", paramLabel = "NAME", description = "Restore a snapshot of this host (default: the config's host), e.g. of a machine that is gone.")
+    String host;
+
     @Override
     public Integer call() {
+        if (target != null && !target.isAbsolute()) {
+            // said before anything is written: a relative folder is easy to misplace at 3 a.m.
+            target = target.toAbsolutePath().normalize();
+            err().println("cfs-backup: --target is relative: restoring into " + target);
+            err().flush();
+        }
         Services s = services();
         RestoreOperation op = new RestoreOperation(s.config(), s.restic(), s.docker(), s.journal(), s.cancellation(),
                 s.history(), s.auditLog(), line -> err().println("cfs-backup: " + line));
-        RestoreRequest req = new RestoreRequest(source, snapshot, target, includes, dryRun, pipeTo);
+        if (all) {
+            return restoreAll(s, op);
+        }
+        if (source == null) {
+            throw CfsException.usage("name the SOURCE to restore, or give --all");
+        }
+        RestoreRequest req = new RestoreRequest(source, snapshot, target, includes, dryRun, pipeTo, host);
         SourceConfig sc = op.validate(req);
         if (RestoreOperation.inPlace(sc, req) && !dryRun && !yes) {
             confirm(sc);
@@ -91,6 +112,54 @@ final class RestoreCommand extends BaseCommand {
                     String.join(", ", r.containersStopped()), r.downtimeS());
         }
         return ExitCode.OK;
+    }
+
+    private int restoreAll(Services s, RestoreOperation op) {
+        if (source != null || target != null || !includes.isEmpty() || pipeTo != null || snapshot != null) {
+            throw CfsException.usage("--all restores the latest snapshot of every source in place: it takes no SOURCE, "
+                    + "--target, --include, --pipe-to or --snapshot");
+        }
+        var sources = s.config().sources();
+        if (sources.isEmpty()) {
+            throw CfsException.usage("no sources configured in " + s.config().file());
+        }
+        if (!dryRun && !yes) {
+            Prompts console = root().prompts();
+            if (!console.available()) {
+                throw CfsException.usage("restore --all replaces the live data of every source: pass --yes (stdin is "
+                        + "not a terminal), or --dry-run to preview");
+            }
+            String answer = console.readLine("Replace the live data of all %d sources with their latest snapshots "
+                    + "(each current state is saved as a pre-restore snapshot first)? [y/N] ", sources.size());
+            if (answer == null || !(answer.strip().equalsIgnoreCase("y") || answer.strip().equalsIgnoreCase("yes"))) {
+                throw CfsException.usage("restore cancelled: nothing was changed");
+            }
+        }
+        org.cfs.backup.restore.RestoreAllOperation.Report r;
+        try (OperationLock lock = s.lock(dryRun ? "restore --all --dry-run" : "restore --all")) {
+            r = new org.cfs.backup.restore.RestoreAllOperation(s.config(), s.docker(), op, s.cancellation(),
+                    line -> err().println("cfs-backup: " + line)).run(sources, dryRun, host, o -> {
+                        if (!json) {
+                            out().printf(Locale.ROOT, "%-20s %-6s %-9s %s (%.1fs)%n", o.source(), o.status().equals("ok")
+                                    ? (dryRun ? "would" : "ok") : "FAILED", o.snapshotId() == null ? "-" : o.snapshotId(),
+                                    o.error() != null ? o.error() : o.detail(), o.durationS());
+                            out().flush();
+                        }
+                    });
+        }
+        if (json) {
+            JsonOutput.print(out(), r);
+        } else {
+            long failed = r.sources().stream().filter(o -> o.status().equals("failed")).count();
+            out().printf(Locale.ROOT, "%s: %d of %d sources %s%s in %.1fs%n", dryRun ? "dry run" : "restore --all",
+                    r.sources().size() - failed, r.sources().size(), dryRun ? "can be restored" : "restored",
+                    failed == 0 ? "" : ", " + failed + " FAILED", r.durationS());
+        }
+        if (r.exitCode() != ExitCode.OK) {
+            err().println("cfs-backup: restore --all failed for " + String.join(", ", r.sources().stream()
+                    .filter(o -> o.status().equals("failed")).map(org.cfs.backup.restore.RestoreAllOperation.SourceOutcome::source).toList()));
+        }
+        return r.exitCode();
     }
 
     private void confirm(SourceConfig sc) {

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code snapshots [SOURCE...] [--json]}: the repository's snapshots, per source. */
+/** {@code snapshots [SOURCE...] [--host NAME | --all-hosts] [--json]}: the repository's snapshots, per source. */
 @Command(name = "snapshots", description = "List snapshots per source.")
 final class SnapshotsCommand extends BaseCommand {
     @Parameters(paramLabel = "SOURCE", arity = "0..*", description = "Sources to list (default: all).")
@@ -22,6 +22,12 @@ final class SnapshotsCommand extends BaseCommand {
 
     @Option(names = "--json", description = "Print one JSON document on stdout.")
     boolean json;
+
+    @Option(names = "--host", paramLabel = "NAME", description = "List the snapshots of this host (default: the config's host).")
+    String host;
+
+    @Option(names = "--all-hosts", description = "List the snapshots of every host.")
+    boolean allHosts;
 
     /** One line of {@code snapshots --json}. */
     record Row(String id, String shortId, Instant time, String source, String host, List<String> paths,
@@ -33,7 +39,11 @@ final class SnapshotsCommand extends BaseCommand {
         Services s = services();
         Config c = s.config();
         List<String> names = c.select(sources).stream().map(SourceConfig::name).toList();
-        List<Snapshot> snaps = names.isEmpty() ? List.of() : s.restic().snapshots(c.host(), names);
+        if (allHosts && host != null) {
+            throw org.cfs.backup.CfsException.usage("give --host NAME or --all-hosts, not both");
+        }
+        String forHost = allHosts ? null : host != null ? host : c.host();
+        List<Snapshot> snaps = names.isEmpty() ? List.of() : s.restic().snapshots(forHost, names);
         List<Row> rows = new ArrayList<>();
         for (Snapshot sn : snaps) {
             String source = sn.tagsOrEmpty().stream().filter(names::contains).findFirst().orElse(null);
@@ -54,11 +64,20 @@ final class SnapshotsCommand extends BaseCommand {
                 out().println(current + ":");
             }
             List<String> extra = r.tags().stream().filter(t -> !t.equals(r.source())).toList();
-            out().printf(Locale.ROOT, "  %s  %s  %s%s%n", r.shortId(), r.time(), String.join(" ", r.paths()),
+            out().printf(Locale.ROOT, "  %s  %s  %s%s%s%n", r.shortId(), r.time(), forHost == null ? r.host() + "  " : "",
+                    String.join(" ", r.paths()),
                     extra.isEmpty() ? "" : "  [" + String.join(",", extra) + "]");
         }
         if (rows.isEmpty()) {
-            out().println("no snapshots");
+            out().println(forHost == null ? "no snapshots" : "no snapshots of host " + forHost);
+            if (forHost != null && !names.isEmpty()) {
+                List<String> others = org.cfs.backup.restore.SnapshotSelector.otherHosts(
+                        s.restic().snapshots(null, names), null, forHost);
+                if (!others.isEmpty()) {
+                    err().println("cfs-backup: the repository has snapshots from host" + (others.size() == 1 ? " " : "s ")
+                            + String.join(", ", others) + ": use --host " + others.get(0) + " or --all-hosts");
+                }
+            }
         }
         return ExitCode.OK;
     }

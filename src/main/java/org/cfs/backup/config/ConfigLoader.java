@@ -401,6 +401,9 @@ public final class ConfigLoader {
                 if (!SOURCE_NAME.matcher(s.name()).matches()) {
                     throw error(k + ".name", "'" + s.name() + "' may hold only letters, digits, '.', '_' and '-'");
                 }
+                if (org.cfs.backup.restic.Snapshot.RESERVED_TAGS.contains(s.name())) {
+                    throw error(k + ".name", "'" + s.name() + "' is a tag cfs-backup gives its own snapshots: choose another name");
+                }
                 if (!names.add(s.name())) {
                     throw error(k + ".name", "duplicate source name '" + s.name() + "'");
                 }
@@ -454,6 +457,10 @@ public final class ConfigLoader {
                 hook(k + ".before", s.before());
                 hook(k + ".after", s.after());
                 hook(k + ".drill-command", s.drillCommand());
+                if (s.restoreCommand() != null && s.command() == null) {
+                    throw error(k + ".restore-command", "applies to command sources only");
+                }
+                hook(k + ".restore-command", s.restoreCommand());
                 out.add(s);
             }
             return List.copyOf(out);

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * One thing to back up; exactly one of {@code volume}, {@code path}, {@code paths}, {@code command}
  * is set. {@code before}/{@code after} are hook argument lists; {@code drillCommand} receives a
- * dump on stdin during drills.
+ * dump on stdin during drills; {@code restoreCommand} receives it on an in-place restore
+ * ({@code restore SOURCE} without {@code --target}, {@code restore --all}).
  */
 public record SourceConfig(
         String name,
@@ -18,7 +19,15 @@ public record SourceConfig(
         List<String> exclude,
         List<String> before,
         List<String> after,
-        List<String> drillCommand) {
+        List<String> drillCommand,
+        List<String> restoreCommand) {
+
+    /** Without {@code restore-command} (the argument list a dump is loaded with, issue 12). */
+    public SourceConfig(String name, String volume, String path, List<String> paths, List<String> command,
+                        String stdinFilename, Consistency consistency, List<String> exclude, List<String> before,
+                        List<String> after, List<String> drillCommand) {
+        this(name, volume, path, paths, command, stdinFilename, consistency, exclude, before, after, drillCommand, null);
+    }
 
     /** The kind of source, from which of the four keys is set. */
     public enum Kind { VOLUME, PATHS, COMMAND }

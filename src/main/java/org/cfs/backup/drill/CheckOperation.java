@@ -15,6 +15,7 @@ import org.cfs.backup.JobReport;
 import org.cfs.backup.process.CancelledException;
 import org.cfs.backup.process.ProcessResult;
 import org.cfs.backup.restic.Restic;
+import org.cfs.backup.restic.ResticError;
 import org.cfs.backup.state.AuditLog;
 import org.cfs.backup.state.RunHistory;
 import org.cfs.backup.state.RunRecord;
@@ -24,7 +25,9 @@ import org.cfs.backup.state.RunRecord;
  * repository's structure, and with a subset its bytes. Damage is reported line by line.
  */
 public final class CheckOperation {
-    private static final Pattern SUBSET = Pattern.compile("\\d+/\\d+|\\d+(\\.\\d+)?%|\\d+[kKmMgGtT]?");
+    private static final Pattern FRACTION = Pattern.compile("(\\d{1,9})/(\\d{1,9})");
+    private static final Pattern PERCENT = Pattern.compile("(\\d{1,3}(?:\\.\\d{1,6})?)%");
+    private static final Pattern SIZE = Pattern.compile("\\d{1,15}(?:\\.\\d{1,6})?\\s*(?:[kKmMgGtT](?:i?[bB])?|[bB])?");
 
     /** {@code check --json}. */
     public record CheckReport(boolean ok, String readDataSubset, double durationS, List<String> errors,
@@ -56,13 +59,70 @@ public final class CheckOperation {
     }
 
     static void validateSubset(String spec) {
-        if (spec != null && !SUBSET.matcher(spec).matches()) {
-            throw CfsException.usage("--read-data-subset '" + spec + "': use n/t (e.g. 1/7), a percentage (e.g. 10%) or a size (e.g. 500M)");
-        }
+        resticSubset(spec);
     }
 
-    public CheckReport run(String readDataSubset) {
-        validateSubset(readDataSubset);
+    /**
+     * Validates a {@code --read-data-subset} SPEC and returns the form restic 0.14 accepts: {@code n/t}
+     * with 1 <= n <= t, {@code x%} with 0 < x <= 100, or a size. restic takes a size only as a whole
+     * number with one binary suffix (k, m, g, t; no plain bytes, no fraction, no "iB"), so the config's
+     * spellings (500MiB, 1.5 GiB, 2GB, 4096) are turned into the largest exact unit, else whole KiB
+     * rounded up; a bare k/m/g/t suffix keeps restic's binary meaning. Null stays null.
+     *
+     * @throws CfsException exit 2 naming the SPEC when it is not one of these
+     */
+    public static String resticSubset(String spec) {
+        if (spec == null) {
+            return null;
+        }
+        String t = spec.strip();
+        java.util.regex.Matcher m = FRACTION.matcher(t);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            long total = Long.parseLong(m.group(2));
+            if (n < 1 || n > total) {
+                throw badSubset(spec, "n/t needs 1 <= n <= t (e.g. 1/7)");
+            }
+            return n + "/" + total;
+        }
+        m = PERCENT.matcher(t);
+        if (m.matches()) {
+            java.math.BigDecimal x = new java.math.BigDecimal(m.group(1));
+            if (x.signum() <= 0 || x.compareTo(java.math.BigDecimal.valueOf(100)) > 0) {
+                throw badSubset(spec, "a percentage must be above 0% and at most 100%");
+            }
+            return x.stripTrailingZeros().toPlainString() + "%";
+        }
+        if (SIZE.matcher(t).matches()) {
+            long bytes;
+            try {
+                // a bare k/m/g/t is restic's own spelling, which means KiB/MiB/GiB/TiB
+                bytes = org.cfs.backup.config.Size.parse(t.matches(".*[kKmMgGtT]") ? t + "iB" : t);
+            } catch (IllegalArgumentException e) {
+                throw badSubset(spec, e.getMessage());
+            }
+            if (bytes <= 0) {
+                throw badSubset(spec, "a size must be above 0");
+            }
+            String[] units = {"T", "G", "M", "K"};
+            for (int i = 0; i < units.length; i++) {
+                long unit = 1L << (10 * (4 - i));
+                if (bytes % unit == 0) {
+                    return (bytes / unit) + units[i];
+                }
+            }
+            return ((bytes + 1023) / 1024) + "K";
+        }
+        throw badSubset(spec, null);
+    }
+
+    private static CfsException badSubset(String spec, String why) {
+        return CfsException.usage("--read-data-subset '" + spec + "': " + (why == null ? "" : why + "; ")
+                + "use n/t (e.g. 1/7), a percentage (e.g. 10%) or a size (e.g. 500MiB)");
+    }
+
+    public CheckReport run(String spec) {
+        String readDataSubset = resticSubset(spec);
         Instant start = Instant.now();
         long t0 = System.nanoTime();
         ProcessResult r;
@@ -77,6 +137,13 @@ public final class CheckOperation {
         }
         if (r.cancelled() || r.exitCode() == 130) {
             throw new CancelledException();
+        }
+        if (!r.ok() && ResticError.classify(r.exitCode(), r.stderrTail()) == ResticError.USAGE) {
+            // restic refused the command line: nothing was checked, so nothing is known of damage
+            String line = ResticError.usageLine(r.stderrTail());
+            history.append(new RunRecord("check", null, start, Instant.now(), "failed", null, Map.of(), line));
+            auditLog.record("check", "failed", "usage_error=\"" + line + "\"");
+            throw CfsException.usage("restic check refused its arguments: " + line);
         }
         List<String> errors = r.ok() ? List.of() : errorLines(r.stdout(), r.stderrTail());
         if (!r.ok() && errors.isEmpty()) {

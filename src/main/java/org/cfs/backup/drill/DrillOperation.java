@@ -52,6 +52,8 @@ public final class DrillOperation {
     private final RunHistory history;
     private final AuditLog auditLog;
     private final Consumer<String> log;
+    /** Whose snapshots are drilled: the config's host unless {@code drill --host} names another. */
+    private String host;
 
     public DrillOperation(Config config, Restic restic, Docker docker, Cancellation cancellation, RunHistory history,
                           AuditLog auditLog, Consumer<String> log) {
@@ -62,6 +64,13 @@ public final class DrillOperation {
         this.history = history;
         this.auditLog = auditLog;
         this.log = log;
+        this.host = config.host();
+    }
+
+    /** Drills the snapshots of another host ({@code drill --host NAME}); null keeps the config's. */
+    public DrillOperation host(String name) {
+        this.host = name == null ? config.host() : name;
+        return this;
     }
 
     public DrillReport run(List<SourceConfig> sources, boolean full) {
@@ -112,7 +121,7 @@ public final class DrillOperation {
                             seconds(t0), problems.list(), mode, null, null);
                 }
             }
-            snap = new SnapshotSelector(restic, config.host()).resolve(s, null);
+            snap = new SnapshotSelector(restic, host).resolve(s, null);
         } catch (CancelledException e) {
             throw e;
         } catch (CfsException e) {
@@ -265,8 +274,8 @@ public final class DrillOperation {
         Thread lister = new Thread(() -> {
             ListingIndex index = new ListingIndex();
             try {
-                restic.lsLatest(config.host(), s.name(), root, snap -> {
-                    boolean ours = SnapshotSelector.isLatestRegular(snap, s, config.host(), root);
+                restic.lsLatest(host, s.name(), root, snap -> {
+                    boolean ours = SnapshotSelector.isLatestRegular(snap, s, host, root);
                     chosen.complete(ours ? snap : null);
                     if (!ours) {
                         throw new NotTheLatestRegular();
@@ -295,7 +304,7 @@ public final class DrillOperation {
         ProcessResult r = null;
         CfsException dumpError = null;
         try (LiveComparison cmp = new LiveComparison(problems)) {
-            r = restic.dumpLatest(config.host(), s.name(), root, in -> {
+            r = restic.dumpLatest(host, s.name(), root, in -> {
                 // entries are read ahead of the listing, before it names its snapshot too (bounded):
                 // restic dump need not wait for restic ls; a failed listing is reported below
                 v[0] = new TarVerifier(listing, root, liveRoot, problems, cmp);

@@ -7,6 +7,8 @@ public enum ResticError {
     LOCKED("the repository is locked by another restic process"),
     REMOTE_UNREACHABLE("the remote cannot be reached"),
     INTERRUPTED("interrupted"),
+    /** restic refused its command line (an unknown flag, a bad flag value): nothing was done. */
+    USAGE("restic refused its arguments"),
     FAILED("restic failed");
 
     private final String meaning;
@@ -43,6 +45,28 @@ public enum ResticError {
                 || s.contains("i/o timeout") || s.contains("didn't find section in config file")) {
             return REMOTE_UNREACHABLE;
         }
+        if (usageLine(s) != null) {
+            return USAGE;
+        }
         return FAILED;
+    }
+
+    /**
+     * restic's own line when it refused its command line: cobra's "unknown flag: --x", "unknown
+     * shorthand flag", "invalid argument ... for ... flag", or restic's "Fatal: ... flag ...". Null otherwise.
+     */
+    public static String usageLine(String stderr) {
+        if (stderr == null) {
+            return null;
+        }
+        for (String line : stderr.split("\n")) {
+            String l = line.strip();
+            if (l.startsWith("unknown flag: ") || l.startsWith("unknown shorthand flag: ") || l.startsWith("unknown command ")
+                    || (l.startsWith("invalid argument ") && l.contains(" flag"))
+                    || (l.startsWith("Fatal: ") && (l.contains(" flag ") || l.contains(" flag:") || l.contains(" flags ")))) {
+                return l;
+            }
+        }
+        return null;
     }
 }

@@ -10,7 +10,8 @@ public class ResticException extends CfsException {
     private final int resticExitCode;
 
     public ResticException(String action, ResticError error, int resticExitCode, String stderrTail) {
-        super(error == ResticError.INTERRUPTED ? ExitCode.INTERRUPTED : ExitCode.FAILED,
+        super(error == ResticError.INTERRUPTED ? ExitCode.INTERRUPTED
+                        : error == ResticError.USAGE ? ExitCode.USAGE : ExitCode.FAILED,
                 action + " failed: " + error.meaning() + " (restic exit " + resticExitCode + ")" + tail(stderrTail));
         this.error = error;
         this.resticExitCode = resticExitCode;

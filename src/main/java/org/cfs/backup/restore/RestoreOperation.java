@@ -72,8 +72,9 @@ public final class RestoreOperation {
             TargetGuard.requireAbsentOrEmpty(req.target().toAbsolutePath().normalize());
         }
         if (s.kind() == SourceConfig.Kind.COMMAND) {
-            if (req.target() == null && req.pipeTo() == null) {
-                throw CfsException.usage("source '" + s.name() + "' is a dump: give --target DIR (writes the dump file) or --pipe-to \"CMD ARGS\"");
+            if (req.target() == null && req.pipeTo() == null && s.restoreCommand() == null) {
+                throw CfsException.usage("source '" + s.name() + "' is a dump: give --target DIR (writes the dump file) or --pipe-to \"CMD ARGS\""
+                        + ", or set its restore-command (e.g. [docker, exec, -i, mariadb, mariadb]) to load it in place");
             }
             if (req.target() != null && req.pipeTo() != null) {
                 throw CfsException.usage("give either --target or --pipe-to, not both");
@@ -98,9 +99,15 @@ public final class RestoreOperation {
         return s;
     }
 
+    /** Whose snapshots the request reads: {@code --host}, else the config's host (pre-restore snapshots are always the config's). */
+    String snapshotHost(RestoreRequest req) {
+        return req.host() != null ? req.host() : config.host();
+    }
+
     /** True when this request replaces live data (so the operator must confirm). */
     public static boolean inPlace(SourceConfig s, RestoreRequest req) {
-        return req.target() == null && s.kind() != SourceConfig.Kind.COMMAND;
+        // a dump loaded with its restore-command replaces the database's live data too
+        return req.target() == null && (s.kind() != SourceConfig.Kind.COMMAND || req.pipeTo() == null);
     }
 
     public RestoreReport run(RestoreRequest req) {
@@ -117,14 +124,14 @@ public final class RestoreOperation {
             if (latestRoot != null) {
                 // restic restore resolves latest itself at once; the snapshot list, read beside it, checks its choice
                 resolving = java.util.concurrent.CompletableFuture.supplyAsync(
-                        () -> new SnapshotSelector(restic, config.host()).resolve(s, null), task -> {
+                        () -> new SnapshotSelector(restic, snapshotHost(req)).resolve(s, null), task -> {
                             Thread t = new Thread(task, "restore-snapshots");
                             t.setDaemon(true);
                             t.start();
                         });
                 snap = null;
             } else {
-                snap = new SnapshotSelector(restic, config.host()).resolve(s, req.snapshot());
+                snap = new SnapshotSelector(restic, snapshotHost(req)).resolve(s, req.snapshot());
                 snapshotId = snap.shortIdOrPrefix();
             }
             RestoreReport r;
@@ -136,7 +143,7 @@ public final class RestoreOperation {
                     snapshotId = chosen[0] == null ? null : chosen[0].shortIdOrPrefix();
                 }
             } else if (s.kind() == SourceConfig.Kind.COMMAND) {
-                r = req.pipeTo() != null ? pipe(s, snap, req) : dumpToTarget(s, snap, req);
+                r = req.target() == null ? pipe(s, snap, req) : dumpToTarget(s, snap, req);
             } else if (req.target() != null) {
                 r = toTarget(s, snap, req);
             } else {
@@ -224,7 +231,7 @@ public final class RestoreOperation {
             String restored;
             try {
                 Files.createDirectories(staging);
-                restored = restic.restoreLatest(config.host(), s.name(), root, staging.toString());
+                restored = restic.restoreLatest(snapshotHost(req), s.name(), root, staging.toString());
             } catch (CfsException e) {
                 restored = null; // restic found nothing under these filters (or failed): decided below
             }
@@ -360,7 +367,7 @@ public final class RestoreOperation {
         long t0 = System.nanoTime();
         List<Mapping> maps = mappings(s, snap);
         if (req.dryRun()) {
-            TreeDiff diff = new TreeDiff(DRY_RUN_LIST_MAX);
+            TreeDiff diff = new TreeDiff(DRY_RUN_LIST_MAX, new ExcludeMatcher(s.excludes()));
             for (Mapping m : maps) {
                 try {
                     diff.compare(restic, snap.id(), m.snapshotPath(), m.live(),
@@ -374,13 +381,22 @@ public final class RestoreOperation {
                     seconds(t0), null, List.of(), 0, diff.added, diff.changed, diff.removed,
                     diff.addedCount, diff.changedCount, diff.removedCount);
         }
+        List<Path> made = new ArrayList<>();
         for (Mapping m : maps) {
             swap.removeStaleStaging(m.live());
             try {
+                if (s.kind() == SourceConfig.Kind.PATHS) {
+                    for (Path p = m.live(); p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) {
+                        made.add(p);
+                    }
+                }
                 Files.createDirectories(m.live());
             } catch (IOException e) {
                 throw CfsException.failed("cannot create " + m.live() + ": " + e.getMessage());
             }
+        }
+        if (!made.isEmpty()) {
+            log.accept("made missing folders " + made + " (owners and modes from the snapshot)");
         }
         List<Docker.Container> toQuiesce = s.kind() != SourceConfig.Kind.VOLUME ? List.of()
                 : docker.containersUsing(s.volume()).stream().filter(Docker.Container::running).toList();
@@ -402,9 +418,10 @@ public final class RestoreOperation {
                     docker.stop(ids);
                 }
             }
-            // the way back: the live state as it is now, quiesced
+            // the way back: the live state as it is now, quiesced, and whole: the source's excludes do
+            // not apply (what they match is left as it is, but the way back must not depend on that)
             List<String> livePaths = maps.stream().map(m -> m.live().toString()).toList();
-            List<String> excludes = new ArrayList<>(s.excludes());
+            List<String> excludes = new ArrayList<>();
             for (String lp : livePaths) {
                 // work folders inside a mount-point folder are no part of its state
                 excludes.add(lp + "/" + TreeSwap.NEW);
@@ -419,13 +436,37 @@ public final class RestoreOperation {
             for (Mapping m : maps) {
                 cancellation.check();
                 Path staging = TreeSwap.workDirs(m.live()).staging();
-                restic.restore(snap.id(), staging.toString(), List.of(m.snapshotPath()), false);
+                // a folder made just now takes its owner and mode from the snapshot, which restic gives
+                // the parents of what it restores only when they are selected: one path, no include
+                boolean whole = !made.isEmpty() && maps.size() == 1 && snap.paths().size() == 1;
+                restic.restore(snap.id(), staging.toString(), whole ? List.of() : List.of(m.snapshotPath()), false);
+                List<FileTrees.Meta> madeMetas = new ArrayList<>();
+                List<Path> madeHere = new ArrayList<>();
+                for (Path p : made) {
+                    Path stagedP = staging.resolve(relative(p.toString()));
+                    if (!p.equals(m.live()) && m.live().startsWith(p) && Files.isDirectory(stagedP, LinkOption.NOFOLLOW_LINKS)) {
+                        try {
+                            madeMetas.add(FileTrees.readMeta(stagedP));
+                            madeHere.add(p);
+                        } catch (IOException e) {
+                            log.accept("cannot read the saved owner of " + p + ": " + e.getMessage());
+                        }
+                    }
+                }
                 cancellation.check();
                 Path staged = staging.resolve(relative(m.snapshotPath()));
                 if (!Files.isDirectory(staged, LinkOption.NOFOLLOW_LINKS)) {
                     throw CfsException.failed("restic restored nothing for " + m.snapshotPath());
                 }
-                swap.swap(m.live(), staged);
+                swap.swap(m.live(), staged, new ExcludeMatcher(s.excludes()));
+                for (int i = 0; i < madeHere.size(); i++) {
+                    // deepest first (made lists the live folder, then its parents upwards): a folder's mtime last
+                    try {
+                        FileTrees.applyMeta(madeMetas.get(i), madeHere.get(i));
+                    } catch (IOException e) {
+                        log.accept("cannot give " + madeHere.get(i) + " its saved owner and mode: " + e.getMessage());
+                    }
+                }
             }
         } catch (RuntimeException e) {
             for (Mapping m : maps) {
@@ -433,6 +474,13 @@ public final class RestoreOperation {
                     swap.removeStaleStaging(m.live());
                 } catch (CfsException ce) {
                     log.accept(ce.getMessage());
+                }
+            }
+            for (Path p : made) {
+                try {
+                    Files.deleteIfExists(p); // folders this restore made, when still empty: nothing half-made stays
+                } catch (IOException ignored) {
+                    // not empty (a roll-back put something back) or gone: left as it is
                 }
             }
             throw e;
@@ -503,6 +551,10 @@ public final class RestoreOperation {
         long[] bytes = new long[1];
         try {
             Files.createDirectories(file.getParent());
+            // 0600 from the first byte: an all-databases dump holds password hashes
+            Files.deleteIfExists(partial);
+            Files.createFile(partial, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
             ProcessResult r = restic.dump(snap.id(), path, in -> {
                 try (OutputStream out = Files.newOutputStream(partial)) {
                     bytes[0] = in.transferTo(out);
@@ -525,7 +577,8 @@ public final class RestoreOperation {
 
     private RestoreReport pipe(SourceConfig s, Snapshot snap, RestoreRequest req) {
         long t0 = System.nanoTime();
-        List<String> cmd = CommandLineSplitter.split(req.pipeTo());
+        List<String> cmd = req.pipeTo() != null ? CommandLineSplitter.split(req.pipeTo()) : s.restoreCommand();
+        String what = req.pipeTo() != null ? "--pipe-to command " : "restore-command ";
         String path = dumpPath(snap);
         if (req.dryRun()) {
             return new RestoreReport(s.name(), snap.shortIdOrPrefix(), "pipe", String.join(" ", cmd), true, 0, 0,
@@ -557,12 +610,12 @@ public final class RestoreOperation {
         });
         ProcessResult c = child.get();
         if (c == null) {
-            throw CfsException.failed("--pipe-to " + cmd.get(0) + " did not run");
+            throw CfsException.failed(what + cmd.get(0) + " did not run");
         }
         if (!c.ok()) {
             String tail = c.stderrTail().strip();
             int nl = tail.lastIndexOf('\n');
-            throw CfsException.failed("--pipe-to command " + cmd.get(0) + " exited " + c.exitCode()
+            throw CfsException.failed(what + cmd.get(0) + " exited " + c.exitCode()
                     + (tail.isEmpty() ? "" : ": " + (nl >= 0 ? tail.substring(nl + 1) : tail)));
         }
         if (!dump.ok()) {

@@ -12,7 +12,8 @@ import org.cfs.backup.restic.Snapshot;
 
 /**
  * Finds the snapshot a restore or drill works on: {@code latest} is the source's newest regular
- * backup (never a {@code pre-restore} safety snapshot nor a crashed first pass); an id (or prefix)
+ * backup (never a {@code pre-restore} safety snapshot, a crashed first pass nor a {@code cfs-config}
+ * snapshot of cfs-backup's own config); an id (or prefix)
  * must belong to the source.
  */
 public final class SnapshotSelector {
@@ -32,6 +33,23 @@ public final class SnapshotSelector {
         return s.isRegular();
     }
 
+    /** The hosts other than this one that have regular snapshots of the source (all sources: null), newest first. */
+    public static List<String> otherHosts(List<Snapshot> snapshots, String source, String host) {
+        return snapshots.stream().filter(s -> source == null || s.hasTag(source)).filter(SnapshotSelector::regular)
+                .filter(s -> s.hostname() != null && !s.hostname().equals(host))
+                .sorted(Comparator.comparing(Snapshot::time).reversed()).map(Snapshot::hostname).distinct().toList();
+    }
+
+    /** "; the repository has snapshots of it from host A: use --host A ..." or "" when there are none. */
+    public static String otherHostsHint(List<String> others) {
+        if (others.isEmpty()) {
+            return "";
+        }
+        String first = others.get(0);
+        return "; the repository has snapshots from host" + (others.size() == 1 ? " " : "s ") + String.join(", ", others)
+                + ": use --host " + first + " (or put 'host: " + first + "' in the config to carry on its history)";
+    }
+
     /** The newest regular snapshot among these, or null. */
     public static Snapshot latest(List<Snapshot> snapshots, String source) {
         return snapshots.stream().filter(s -> s.hasTag(source)).filter(SnapshotSelector::regular)
@@ -48,8 +66,9 @@ public final class SnapshotSelector {
         if (idOrLatest == null || idOrLatest.equals("latest")) {
             Snapshot s = latest(restic.snapshots(host, List.of(source.name())), source.name());
             if (s == null) {
+                List<String> others = otherHosts(restic.snapshots(null, List.of(source.name())), source.name(), host);
                 throw new CfsException(ExitCode.FAILED, "source '" + source.name() + "' has no snapshot yet (host "
-                        + host + ")");
+                        + host + ")" + otherHostsHint(others));
             }
             return s;
         }

@@ -41,10 +41,23 @@ final class TreeDiff {
     long changedCount;
     long removedCount;
     private final int keep;
+    /** Paths the source's {@code exclude} matches: never saved, so a restore leaves them alone and the preview omits them. */
+    private final ExcludeMatcher excluded;
 
     /** @param keep how many names of each kind the report keeps (all are counted) */
     TreeDiff(int keep) {
+        this(keep, null);
+    }
+
+    /** @param excluded the source's excludes (null: none), matched against the live folder's absolute paths */
+    TreeDiff(int keep, ExcludeMatcher excluded) {
         this.keep = keep;
+        this.excluded = excluded == null || excluded.isEmpty() ? null : excluded;
+    }
+
+    /** True when the entry {@code rel} below the live folder is one the source excludes. */
+    private boolean excluded(Path live, String rel) {
+        return excluded != null && excluded.matches(live.toString() + "/" + rel);
     }
 
     /** What a dry run needs of a listed node (about a third of a parsed {@link Restic.LsNode}). */
@@ -115,7 +128,7 @@ final class TreeDiff {
             Object last = END;
             try {
                 restic.ls(snapshotId, List.of(snapRoot), n -> {
-                    if (n.path().startsWith(rootSlash)) {
+                    if (n.path().startsWith(rootSlash) && !excluded(live, n.path().substring(rootSlash.length()))) {
                         put(queue, new Listed(n.path().substring(rootSlash.length()), Node.of(n)), stop);
                     }
                 });
@@ -129,7 +142,7 @@ final class TreeDiff {
         lister.setDaemon(true);
         lister.start();
         try {
-            LiveWalk walk = new LiveWalk(live);
+            LiveWalk walk = new LiveWalk(live, rel -> excluded(live, rel));
             Listed s = take(queue);
             LiveWalk.Entry l = walk.next();
             String lastSnap = null;
@@ -235,6 +248,8 @@ final class TreeDiff {
         }
 
         private final Path root;
+        /** Entries (by relative path) the walk skips, with all they hold. */
+        private final java.util.function.Predicate<String> skip;
         /** Per open folder: its sorted names and the next index. */
         private final ArrayDeque<Level> stack = new ArrayDeque<>();
 
@@ -242,7 +257,12 @@ final class TreeDiff {
         }
 
         LiveWalk(Path root) throws IOException {
+            this(root, rel -> false);
+        }
+
+        LiveWalk(Path root, java.util.function.Predicate<String> skip) throws IOException {
             this.root = root;
+            this.skip = skip;
             if (Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
                 stack.push(level("", root));
             }
@@ -273,6 +293,9 @@ final class TreeDiff {
                 String name = top.names().get(top.next()[0]++);
                 Path p = top.dir().resolve(name);
                 String rel = top.rel().isEmpty() ? name : top.rel() + "/" + name;
+                if (skip.test(rel)) {
+                    continue; // excluded from every backup: the restore leaves it as it is
+                }
                 BasicFileAttributes attrs;
                 try {
                     attrs = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -294,12 +317,12 @@ final class TreeDiff {
         Map<String, Node> snap = new HashMap<>();
         String rootSlash = snapRoot.endsWith("/") ? snapRoot : snapRoot + "/";
         restic.ls(snapshotId, List.of(snapRoot), n -> {
-            if (n.path().startsWith(rootSlash)) {
+            if (n.path().startsWith(rootSlash) && !excluded(live, n.path().substring(rootSlash.length()))) {
                 snap.put(n.path().substring(rootSlash.length()), Node.of(n));
             }
         });
         // the same walk as the merge's (staging folders skipped the same way); only its order is not needed
-        LiveWalk walk = new LiveWalk(live);
+        LiveWalk walk = new LiveWalk(live, rel -> excluded(live, rel));
         for (LiveWalk.Entry l = walk.next(); l != null; l = walk.next()) {
             Node n = snap.remove(l.rel());
             if (n == null) {

@@ -28,7 +28,8 @@ public final class TreeSwap {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the marker file records: the live folder, the staged root, the two work folders, the phase. */
-    record Marker(String target, String staged, String staging, String old, String phase, Long liveMtimeNanos) {
+    record Marker(String target, String staged, String staging, String old, String phase, Long liveMtimeNanos,
+                  List<String> kept) {
     }
 
     /** The staging folder restic restores into and the folder the old contents wait in during a swap. */
@@ -66,8 +67,13 @@ public final class TreeSwap {
     }
 
     private void mark(Path live, Path staged, WorkDirs w, String phase, long liveMtimeNanos) throws IOException {
+        mark(live, staged, w, phase, liveMtimeNanos, List.of());
+    }
+
+    private void mark(Path live, Path staged, WorkDirs w, String phase, long liveMtimeNanos, List<String> kept)
+            throws IOException {
         AtomicFiles.write(markerFile(live), JSON.writeValueAsString(new Marker(live.toString(), staged.toString(),
-                w.staging().toString(), w.old().toString(), phase, liveMtimeNanos)));
+                w.staging().toString(), w.old().toString(), phase, liveMtimeNanos, kept.isEmpty() ? null : kept)));
     }
 
     /**
@@ -75,18 +81,34 @@ public final class TreeSwap {
      * folder's own owner/mode/mtime from the staged root, then both staging folders removed.
      */
     public void swap(Path live, Path staged) {
+        swap(live, staged, null);
+    }
+
+    /**
+     * As {@link #swap(Path, Path)}, but every path the source's excludes match stays exactly as it
+     * is: the snapshot's copy (if any) is dropped from the staged tree, and the live one goes back
+     * to its place (same inode, by rename) before the swap is marked done. The marker names them,
+     * so a roll-back returns them with the old contents.
+     */
+    public void swap(Path live, Path staged, ExcludeMatcher keep) {
         WorkDirs w = workDirs(live);
         Path old = w.old();
         try {
+            List<String> kept = List.of();
+            if (keep != null && !keep.isEmpty()) {
+                KeptPaths.drop(staged, live, keep);
+                kept = KeptPaths.find(live, live, keep, NEW, OLD);
+            }
             // the folder's own mtime, so that a roll-back leaves it exactly as it was
             long mtime = Files.getLastModifiedTime(live, LinkOption.NOFOLLOW_LINKS).to(java.util.concurrent.TimeUnit.NANOSECONDS);
-            mark(live, staged, w, "old-out", mtime);
+            mark(live, staged, w, "old-out", mtime, kept);
             FileTrees.deleteTree(old);
             Files.createDirectory(old);
             FileTrees.moveChildren(live, old, NEW, OLD);
             FileTrees.Meta meta = FileTrees.readMeta(staged);
-            mark(live, staged, w, "new-in", mtime);
+            mark(live, staged, w, "new-in", mtime, kept);
             FileTrees.moveChildren(staged, live);
+            KeptPaths.move(old, live, kept);
             mark(live, staged, w, "cleanup", mtime);
             FileTrees.deleteTree(old);
             FileTrees.deleteTree(w.staging());
@@ -127,6 +149,8 @@ public final class TreeSwap {
                     if ("new-in".equals(m.phase()) && Files.isDirectory(staged)) {
                         // what is in the live folder now came from the staged tree: send it back
                         FileTrees.moveChildren(live, staged, NEW, OLD);
+                        // excluded paths already put back went with it: they belong to the old contents
+                        KeptPaths.reclaim(staged, old, m.kept());
                     }
                     FileTrees.moveChildren(old, live);
                     if (m.liveMtimeNanos() != null) {

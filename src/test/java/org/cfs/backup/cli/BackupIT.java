@@ -89,14 +89,14 @@ class BackupIT {
         assertTrue(src.get("error").isNull());
 
         Path restored = env.dir.resolve("restored");
-        env.restic("restore", "latest", "--target", restored.toString());
+        env.restic("restore", "latest", "--tag", "files", "--target", restored.toString());
         Path copy = restored.resolve(data.toString().substring(1));
         assertEquals(describeTree(data), describeTree(copy));
         assertEquals(Files.getAttribute(copy.resolve("hardlink-a"), "unix:ino"),
                 Files.getAttribute(copy.resolve("hardlink-b"), "unix:ino"), "hard link kept");
         assertEquals(1000, Files.getAttribute(copy.resolve("dir/id_ed25519"), "unix:uid"));
 
-        JsonNode snaps = env.resticJson("snapshots", "--json");
+        JsonNode snaps = env.resticJson("snapshots", "--json", "--tag", "files");
         assertEquals(1, snaps.size());
         assertEquals("it-host", snaps.get(0).get("hostname").asText());
         assertEquals("files", snaps.get(0).get("tags").get(0).asText());
@@ -175,7 +175,7 @@ class BackupIT {
         String startedAfter = sh("docker", "inspect", "--format", "{{.State.StartedAt}}", ctr);
         assertNotEquals(startedBefore, startedAfter, "the container was really stopped and started again");
 
-        JsonNode snaps = env.resticJson("snapshots", "--json");
+        JsonNode snaps = env.resticJson("snapshots", "--json", "--tag", "open-webui");
         assertEquals(1, snaps.size(), "the first pass's snapshot was forgotten");
         assertFalse(snaps.get(0).get("tags").toString().contains("cfs-pass1"));
         assertEquals(mp.toString(), snaps.get(0).get("paths").get(0).asText());
@@ -225,7 +225,7 @@ class BackupIT {
             init();
             ItEnv.Run r = env.cli("backup", "--json");
             assertEquals(0, r.exit(), r.err());
-            String dump = env.restic("dump", "latest", "/mariadb/all-databases.sql");
+            String dump = env.restic("dump", "--tag", "mariadb", "latest", "/mariadb/all-databases.sql");
             assertTrue(dump.contains("INSERT INTO `t` VALUES"), dump);
             assertTrue(dump.contains("(1,'alpha')") && dump.contains("(2,'beta')"), dump);
             assertTrue(dump.contains("-- Dump completed"));
@@ -244,7 +244,7 @@ class BackupIT {
         assertEquals("failed", src.get("status").asText());
         assertTrue(src.get("error").asText().contains("exited 3"), src.get("error").asText());
         assertTrue(src.get("error").asText().contains("boom"));
-        assertEquals(0, env.resticJson("snapshots", "--json").size(), "the failed dump's snapshot was removed");
+        assertEquals(0, env.resticJson("snapshots", "--json", "--tag", "broken-dump").size(), "the failed dump's snapshot was removed");
     }
 
     // ---- hooks ----
@@ -261,7 +261,7 @@ class BackupIT {
         assertEquals(ExitCode.FAILED, r.exit());
         assertTrue(r.json().get("sources").get(0).get("error").asText().contains("before hook sh exited 4"));
         assertEquals("hooked failed", Files.readString(afterLog).strip());
-        assertEquals(0, env.resticJson("snapshots", "--json").size());
+        assertEquals(0, env.resticJson("snapshots", "--json", "--tag", "hooked").size());
     }
 
     // ---- crash safety: kill -9, SIGINT, the lock, secrets ----

@@ -134,6 +134,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void restoreCommandAndReservedNames() throws IOException {
+        Config c = load(head() + "sources:\n  - name: db\n    command: [mariadb-dump, --all-databases]\n"
+                + "    restore-command: [docker, exec, -i, mariadb, mariadb]\n");
+        assertEquals(java.util.List.of("docker", "exec", "-i", "mariadb", "mariadb"), c.sources().get(0).restoreCommand());
+        ConfigException onPath = error(head() + "sources:\n  - name: a\n    path: /x\n    restore-command: [sh]\n");
+        assertTrue(onPath.getMessage().contains("sources[0].restore-command") && onPath.getMessage().contains("command sources only"),
+                onPath.getMessage());
+        ConfigException empty = error(head() + "sources:\n  - name: db\n    command: [x]\n    restore-command: []\n");
+        assertTrue(empty.getMessage().contains("restore-command"), empty.getMessage());
+        for (String reserved : java.util.List.of("cfs-config", "pre-restore", "cfs-pass1")) {
+            ConfigException e = error(head() + "sources:\n  - name: " + reserved + "\n    path: /x\n");
+            assertTrue(e.getMessage().contains("sources[0].name") && e.getMessage().contains("choose another name"), e.getMessage());
+        }
+    }
+
+    @Test
     void duplicateSourceNames() {
         ConfigException e = error(head() + "sources:\n  - name: a\n    path: /x\n  - name: a\n    path: /y\n");
         assertTrue(e.getMessage().contains("duplicate source name 'a'"), e.getMessage());

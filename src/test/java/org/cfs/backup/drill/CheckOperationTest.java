@@ -64,6 +64,69 @@ class CheckOperationTest {
     }
 
     @Test
+    void subsetSpecsBecomeWhatResticAccepts() {
+        assertEquals("1/7", CheckOperation.resticSubset("1/7"));
+        assertEquals("3/3", CheckOperation.resticSubset("3/3"));
+        assertEquals("100%", CheckOperation.resticSubset("100%"));
+        assertEquals("100%", CheckOperation.resticSubset("100.0%"));
+        assertEquals("0.5%", CheckOperation.resticSubset("0.5%"));
+        assertEquals("500M", CheckOperation.resticSubset("500MiB"));
+        assertEquals("500M", CheckOperation.resticSubset("500M"));
+        assertEquals("2G", CheckOperation.resticSubset("2GiB"));
+        assertEquals("1536M", CheckOperation.resticSubset("1.5GiB"));
+        assertEquals("1536M", CheckOperation.resticSubset("1.5 GiB"));
+        assertEquals("4K", CheckOperation.resticSubset("4096"));
+        assertEquals("1K", CheckOperation.resticSubset("1"));
+        assertEquals("1T", CheckOperation.resticSubset("1TiB"));
+        assertEquals("1536M", CheckOperation.resticSubset("1.5G"));
+        assertEquals("5K", CheckOperation.resticSubset("5k"));
+        // decimal units are bytes too: 2GB = 2e9 bytes, not a whole MiB, so whole KiB rounded up
+        assertEquals("1953125K", CheckOperation.resticSubset("2GB"));
+        assertEquals(null, CheckOperation.resticSubset(null));
+    }
+
+    @Test
+    void badSubsetSpecsAreUsageErrorsNamingTheSpec() {
+        for (String bad : List.of("0%", "0.0%", "101%", "100.5%", "-5%", "5/3", "0/3", "1/0", "0/0", "0M", "0", "0MiB",
+                "lots", "5 %", "1/7; rm -rf /", "%", "/", "1/", "5X", "1.2.3M", "")) {
+            CfsException e = assertThrows(CfsException.class, () -> CheckOperation.resticSubset(bad), bad);
+            assertEquals(2, e.exitCode(), bad);
+            assertTrue(e.getMessage().contains("'" + bad + "'") && !e.getMessage().toLowerCase().contains("damage"), e.getMessage());
+        }
+    }
+
+    @Test
+    void resticUsageErrorIsAUsageErrorNotDamage() {
+        Restic restic = new Restic(new ResticSettings("restic", "/repo", tmp.resolve("pw"), null, null, null, List.of()), spec -> {
+            if (spec.command().contains("unlock")) {
+                return new ProcessResult(0, "", "", Duration.ZERO, false);
+            }
+            return new ProcessResult(1, "", "Fatal: check flag --read-data-subset=n/t values must be positive integers, "
+                    + "and n <= t, e.g. --read-data-subset=1/2\n", Duration.ZERO, false);
+        });
+        CfsException e = assertThrows(CfsException.class,
+                () -> new CheckOperation(restic, new RunHistory(tmp), new AuditLog(tmp)).run("1/2"));
+        assertEquals(2, e.exitCode());
+        assertTrue(e.getMessage().contains("Fatal: check flag --read-data-subset=n/t values must be positive integers"), e.getMessage());
+        assertTrue(!e.getMessage().toLowerCase().contains("damage"), e.getMessage());
+    }
+
+    @Test
+    void usageLinesAreClassified() {
+        assertEquals(org.cfs.backup.restic.ResticError.USAGE, org.cfs.backup.restic.ResticError.classify(1, "unknown flag: --bogus\n"));
+        assertEquals(org.cfs.backup.restic.ResticError.USAGE, org.cfs.backup.restic.ResticError.classify(1,
+                "Fatal: check flag --read-data-subset has invalid value, please see documentation\n"));
+        assertEquals(org.cfs.backup.restic.ResticError.USAGE, org.cfs.backup.restic.ResticError.classify(1,
+                "invalid argument \"x\" for \"--limit-upload\" flag: strconv.ParseInt\n"));
+        assertEquals(org.cfs.backup.restic.ResticError.FAILED, org.cfs.backup.restic.ResticError.classify(1,
+                "Fatal: repository contains errors\n"));
+        assertEquals(org.cfs.backup.restic.ResticError.WRONG_PASSWORD, org.cfs.backup.restic.ResticError.classify(1,
+                "Fatal: wrong password or no key found\n"));
+        assertEquals(2, new org.cfs.backup.restic.ResticException("restic check", org.cfs.backup.restic.ResticError.USAGE, 1,
+                "unknown flag: --bogus").exitCode());
+    }
+
+    @Test
     void mariadbDumpDetection() {
         assertTrue(DrillOperation.isMariadbDump(List.of("docker", "exec", "mariadb", "mariadb-dump", "--all-databases")));
         assertTrue(DrillOperation.isMariadbDump(List.of("sh", "-c", "mysqldump --all-databases | gzip")));

@@ -72,4 +72,79 @@ class TreeSwapTest {
         assertTrue(log.get(0).contains("rolled back"), log.toString());
         assertEquals(List.of(), swap.recover(), "nothing left to repair");
     }
+
+    /** The live folder holds excluded things (a browser cache) the snapshot never had, or had before the exclude existed. */
+    private void setUpExcluded() throws Exception {
+        setUpTrees();
+        Files.createDirectories(live.resolve("home/.cache/chrome/Default/Cache"));
+        Files.writeString(live.resolve("home/.cache/chrome/Default/Cache/blob"), "live cache");
+        Files.writeString(live.resolve("home/.cache/chrome/Default/Prefs"), "live prefs");
+        Files.writeString(live.resolve("scratch.tmp"), "live scratch");
+        Files.createDirectories(live.resolve("onlylive/Cache"));
+        Files.writeString(live.resolve("onlylive/Cache/c"), "only in the live folder");
+        Files.setPosixFilePermissions(live.resolve("onlylive"), java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x---"));
+        // the snapshot: Prefs saved, plus a Cache from before the exclude was added
+        Files.createDirectories(staged.resolve("home/.cache/chrome/Default/Cache"));
+        Files.writeString(staged.resolve("home/.cache/chrome/Default/Cache/old-blob"), "snapshot cache");
+        Files.writeString(staged.resolve("home/.cache/chrome/Default/Prefs"), "snapshot prefs");
+        Files.writeString(staged.resolve("other.tmp"), "snapshot tmp");
+    }
+
+    private static final ExcludeMatcher KEEP = new ExcludeMatcher(List.of(".cache/chrome/*/Cache", "*.tmp", "onlylive/Cache"));
+
+    @Test
+    void excludedPathsStayExactlyAsTheyAre() throws Exception {
+        setUpExcluded();
+        Map<String, String> liveBefore = RestoreFixture.describe(live);
+        Map<String, String> stagedBefore = RestoreFixture.describe(staged);
+        swap.swap(live, staged, KEEP);
+        Map<String, String> after = RestoreFixture.describe(live);
+        for (String k : liveBefore.keySet()) {
+            if (k.startsWith("home/.cache/chrome/Default/Cache") || k.equals("scratch.tmp") || k.equals("onlylive/Cache")
+                    || k.startsWith("onlylive/Cache/")) {
+                assertEquals(liveBefore.get(k), after.get(k), k + " was touched");
+            }
+        }
+        // the folder made to hold a kept path is like the old one
+        assertEquals(liveBefore.get("onlylive"), after.get("onlylive"));
+        assertFalse(after.containsKey("home/.cache/chrome/Default/Cache/old-blob"), "the snapshot's excluded path was added");
+        assertFalse(after.containsKey("other.tmp"), "the snapshot's excluded file was added");
+        assertEquals("snapshot prefs", Files.readString(live.resolve("home/.cache/chrome/Default/Prefs")));
+        assertFalse(after.containsKey("old1"));
+        // everything not excluded is exactly the snapshot's, folders' metadata included
+        for (String k : stagedBefore.keySet()) {
+            if (!k.contains("Cache") && !k.endsWith(".tmp") && !k.equals(".")) {
+                assertEquals(stagedBefore.get(k), after.get(k), k);
+            }
+        }
+        assertFalse(Files.exists(TreeSwap.workDirs(live).old()));
+    }
+
+    @Test
+    void rollBackReturnsKeptPathsWithTheOldContents() throws Exception {
+        setUpExcluded();
+        Map<String, String> before = RestoreFixture.describe(live);
+        List<String> kept = KeptPaths.find(live, live, KEEP, TreeSwap.NEW, TreeSwap.OLD);
+        assertEquals(List.of("home/.cache/chrome/Default/Cache", "onlylive/Cache", "scratch.tmp"), kept);
+        TreeSwap.WorkDirs w = TreeSwap.workDirs(live);
+        KeptPaths.drop(staged, live, KEEP);
+        Files.createDirectories(tmp.resolve("state"));
+        Map<String, Object> marker = new java.util.HashMap<>(Map.of("target", live.toString(), "staged", staged.toString(),
+                "staging", w.staging().toString(), "old", w.old().toString(), "phase", "new-in",
+                "liveMtimeNanos", Files.getLastModifiedTime(live).to(java.util.concurrent.TimeUnit.NANOSECONDS)));
+        marker.put("kept", kept);
+        Files.writeString(swap.markerFile(live), RestoreFixture.JSON.writeValueAsString(marker));
+        Files.createDirectory(w.old());
+        FileTrees.moveChildren(live, w.old());
+        FileTrees.moveChildren(staged, live);
+        KeptPaths.move(w.old(), live, kept.subList(0, 2)); // died while putting the kept paths back
+        assertEquals(List.of(live), swap.recover());
+        Map<String, String> after = RestoreFixture.describe(live);
+        for (String k : before.keySet()) {
+            if (k.contains("Cache") || k.endsWith(".tmp")) {
+                assertEquals(before.get(k), after.get(k), k);
+            }
+        }
+        assertEquals(before.keySet(), after.keySet());
+    }
 }
