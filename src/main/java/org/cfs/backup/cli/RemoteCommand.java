@@ -82,7 +82,7 @@ final class RemoteCommand extends BaseCommand {
             RemoteSetup setup = new RemoteSetup(s.rclone(), c.rclone().remote());
             RemoteSetup.Outcome o = setup.run(req);
             if (!o.written()) {
-                printAuthorize(console != null);
+                printAuthorize(System.console() != null); // the secret is shown only on a real terminal
                 s.auditLog().record("remote-setup", "authorize", "remote=" + o.remote() + " nothing written");
                 return ExitCode.OK;
             }
