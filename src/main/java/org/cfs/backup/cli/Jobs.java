@@ -114,6 +114,10 @@ public final class Jobs implements JobRunner {
 
     public QuotaReport quota() {
         Config c = s.config();
+        if (!c.quota().on()) {
+            return new QuotaReport(c.rclone().remote(), null, null, null, null, "unknown", null,
+                    "quota is off (quota.enabled: false)", null, false);
+        }
         return around(Job.QUOTA, false, () -> {
             Instant start = Instant.now();
             QuotaReport r = new QuotaCheck(s.rclone(), c.rclone().remote(), c.quota(), new QuotaSamples(c.stateDir()),

@@ -537,7 +537,7 @@ public final class ConfigLoader {
             if (c > w) {
                 throw error("quota.critical-free", crit + " is more than warn-free " + warn);
             }
-            return new QuotaConfig(warn, crit);
+            return new QuotaConfig(warn, crit, q == null || q.enabled() == null || q.enabled());
         }
 
         private List<AlertConfig> alerts(List<AlertConfig> list) {

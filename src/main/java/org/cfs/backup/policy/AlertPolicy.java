@@ -137,6 +137,12 @@ public final class AlertPolicy {
     }
 
     private void quota(QuotaReport report) {
+        if (!report.available()) {
+            // a backend without free space to tell is not a remote that does not answer
+            alerts.clear("quota-level", "quota is not available on this backend");
+            alerts.clear("quota-unknown", "quota is not available on this backend");
+            return;
+        }
         String free = report.free() == null ? "free space unknown" : report.free() + " bytes free";
         switch (report.level()) {
             case "ok" -> alerts.clear("quota-level", "remote quota back to ok: " + free);

@@ -8,7 +8,13 @@ import org.cfs.backup.JobReport;
  * trashed, level, days_until_full, error}) plus {@code advice} when there is something to do.
  */
 public record QuotaReport(String remote, Long total, Long used, Long free, Long trashed, String level,
-                          Long daysUntilFull, String error, String advice) implements JobReport {
+                          Long daysUntilFull, String error, String advice, boolean available) implements JobReport {
+
+    /** A report of a remote that answered (or failed to). */
+    public QuotaReport(String remote, Long total, Long used, Long free, Long trashed, String level, Long daysUntilFull,
+                       String error, String advice) {
+        this(remote, total, used, free, trashed, level, daysUntilFull, error, advice, true);
+    }
 
     @Override
     public Job job() {
@@ -22,6 +28,9 @@ public record QuotaReport(String remote, Long total, Long used, Long free, Long 
 
     @Override
     public int exitCode() {
+        if (!available) {
+            return org.cfs.backup.ExitCode.OK; // nothing to watch on this backend: not a failure
+        }
         return QuotaLevel.valueOf(level.toUpperCase(java.util.Locale.ROOT)).exitCode();
     }
 }

@@ -131,8 +131,13 @@ public final class Daemon {
                 "a cfs-backup daemon already runs:")) {
             Map<String, String> crons = new LinkedHashMap<>();
             Map<String, String> shared = new LinkedHashMap<>();
-            crons(config.schedule()).forEach((job, cron) -> (ctx.fleet() != null && job.fleetWide() ? shared : crons)
-                    .put(job.word(), cron));
+            crons(config.schedule()).forEach((job, cron) -> {
+                if (job == Job.QUOTA && !config.quota().on()) {
+                    LOG.info("job quota: off (quota.enabled: false)");
+                    return;
+                }
+                (ctx.fleet() != null && job.fleetWide() ? shared : crons).put(job.word(), cron);
+            });
             ctx.cancellation().onCancel(stopped::countDown);
             if (ctx.cancellation().isCancelled()) {
                 return ExitCode.INTERRUPTED;
