@@ -69,6 +69,7 @@ final class ConfigCommand extends BaseCommand {
             Config c = new ConfigLoader().load(s.configPath());
             List<Problem> problems = new ArrayList<>();
             checkFiles(c, problems);
+            checkCredentials(c, new org.cfs.backup.secrets.Credentials(c.credentialsDir(), s.env()), problems);
             Map<String, String> tools = new LinkedHashMap<>();
             VersionProvider versions = new VersionProvider(s.env());
             for (String tool : List.of("restic", "rclone")) {
@@ -110,6 +111,26 @@ final class ConfigCommand extends BaseCommand {
         for (int i = 0; i < alerts.size(); i++) {
             if (alerts.get(i).email() != null) {
                 secretFile(problems, "alerts[" + i + "].email.password-file", alerts.get(i).email().passwordFile());
+            }
+        }
+    }
+
+    /** A credential the config names must be sealed (or decrypted by systemd), its .cred file root's only. */
+    static void checkCredentials(Config c, org.cfs.backup.secrets.Credentials creds, List<Problem> problems) {
+        String[][] named = {{"repository.password-credential", c.repository().passwordCredential()},
+                {"rclone.config-password-credential", c.rclone().configPasswordCredential()}};
+        for (String[] n : named) {
+            if (n[1] == null) {
+                continue;
+            }
+            try {
+                creds.resolve(n[0], n[1]);
+            } catch (org.cfs.backup.CfsException e) {
+                problems.add(new Problem("error", n[0], e.getMessage().substring(n[0].length() + 2)));
+                continue;
+            }
+            if (creds.decrypted(n[1]) == null) {
+                mode(problems, n[0], creds.sealedFile(n[1]), true);
             }
         }
     }

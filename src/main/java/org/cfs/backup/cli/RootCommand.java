@@ -22,7 +22,7 @@ public final class RootCommand implements Runnable {
             RestoreCommand.class, DrillCommand.class, CheckCommand.class, PruneCommand.class, StatusCommand.class,
             QuotaCommand.class, AuditCommand.class, DaemonCommand.class, RemoteCommand.class, DemoCommand.class,
             // issue 15 (Debian service)
-            ConfigCommand.class);
+            ConfigCommand.class, SecretsCommand.class);
 
     /** The command names, for callers that ask whether a command exists in this build. */
     static List<String> commandNames() {

@@ -25,7 +25,9 @@ public record Config(
         Path metricsFile,
         String staleAfter,
         int checkSubsets,
-        String metricsListen) {
+        String metricsListen,
+        // issue 15: where sealed secrets NAME.cred live (systemd-creds)
+        Path credentialsDir) {
 
     public Optional<SourceConfig> source(String name) {
         return sources.stream().filter(s -> s.name().equals(name)).findFirst();
