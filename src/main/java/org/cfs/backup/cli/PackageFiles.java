@@ -63,8 +63,44 @@ public final class PackageFiles {
     static String completionScript(CommandLine cl) {
         String script = AutoComplete.bash("cfs-backup", cl);
         // sourced by bash-completion, never run: no #! line (lintian bash-completion-with-hashbang)
-        return script.startsWith("#!") ? script.substring(script.indexOf('\n') + 1) : script;
+        script = script.startsWith("#!") ? script.substring(script.indexOf('\n') + 1) : script;
+        // SOURCE arguments complete to the source names of the config (picocli knows only static candidates)
+        for (Map.Entry<String, CommandLine> e : cl.getSubcommands().entrySet()) {
+            boolean takesSources = e.getValue().getCommandSpec().positionalParameters().stream()
+                    .anyMatch(p -> p.paramLabel().equals("SOURCE"));
+            if (takesSources) {
+                script = withSourceNames(script, "_picocli_cfs-backup_" + e.getKey());
+            }
+        }
+        return script + SOURCE_NAMES;
     }
+
+    private static String withSourceNames(String script, String function) {
+        int start = script.indexOf("function " + function + "() {");
+        if (start < 0) {
+            return script;
+        }
+        int end = script.indexOf("\n}\n", start);
+        String body = script.substring(start, end).replace("local positionals=\"\"", "local positionals=$(_cfs_backup_source_names)");
+        return script.substring(0, start) + body + script.substring(end);
+    }
+
+    /** The source names of the config named by -c/--config on the line, $CFS_BACKUP_CONFIG or the default path. */
+    private static final String SOURCE_NAMES = """
+
+            # cfs-backup: SOURCE arguments complete to the config's source names (readable configs only)
+            function _cfs_backup_source_names() {
+              local config=${CFS_BACKUP_CONFIG:-/etc/cfs-backup/config.yaml} i
+              for ((i = 1; i < COMP_CWORD; i++)); do
+                case ${COMP_WORDS[i]} in
+                  -c|--config) config=${COMP_WORDS[i+1]} ;;
+                  --config=*) config=${COMP_WORDS[i]#--config=} ;;
+                esac
+              done
+              [ -r "$config" ] || return 0
+              sed -n 's/^[[:space:]]*-[[:space:]]*name:[[:space:]]*["'\\'']\\{0,1\\}\\([A-Za-z0-9][A-Za-z0-9._-]*\\).*/\\1/p' "$config"
+            }
+            """;
 
     /**
      * gzip at maximum compression with no name and no time in the header (what {@code gzip -9n}

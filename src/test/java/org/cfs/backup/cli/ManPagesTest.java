@@ -86,6 +86,30 @@ class ManPagesTest {
     }
 
     @Test
+    void sourceArgumentsCompleteToTheConfigsSourceNames(@TempDir Path dir) throws Exception {
+        Path script = dir.resolve("completion");
+        Files.writeString(script, PackageFiles.completionScript(ManPages.fullCommandLine()));
+        Path config = dir.resolve("c.yaml");
+        Files.writeString(config, "sources:\n  - name: ollama\n    volume: v\n  - name: \"open-webui\"\n    path: /x\n"
+                + "  -   name: mariadb\n    command: [x]\n");
+        String words = "cfs-backup -c " + config + " backup o";
+        Process p = new ProcessBuilder("bash", "-c", ". " + script + "; COMP_WORDS=(" + words + "); COMP_CWORD=4;"
+                + " COMP_LINE='" + words + "'; COMP_POINT=${#COMP_LINE}; _complete_cfs-backup cfs-backup o backup 2>/dev/null;"
+                + " printf '%s\\n' \"${COMPREPLY[@]}\"").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertEquals("ollama\nopen-webui\n", out);
+        // a command without SOURCE arguments offers no source names
+        String w2 = "cfs-backup -c " + config + " quota o";
+        Process q = new ProcessBuilder("bash", "-c", ". " + script + "; COMP_WORDS=(" + w2 + "); COMP_CWORD=4;"
+                + " COMP_LINE='" + w2 + "'; COMP_POINT=${#COMP_LINE}; _complete_cfs-backup cfs-backup o quota 2>/dev/null;"
+                + " printf '%s\\n' \"${COMPREPLY[@]}\"").redirectErrorStream(true).start();
+        String out2 = new String(q.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        q.waitFor();
+        assertEquals("\n", out2);
+    }
+
+    @Test
     void packageFilesAreReproducibleGzip9nFiles(@TempDir Path dir) throws Exception {
         Instant t = Instant.parse("2026-11-22T00:00:00Z");
         PackageFiles.write(dir.resolve("a"), "1.0~SNAPSHOT", t, "x (@VERSION@)\n -- m  @DATE@\n");
