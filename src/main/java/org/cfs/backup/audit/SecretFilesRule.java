@@ -22,7 +22,13 @@ public final class SecretFilesRule {
 
     public List<Finding> check(Config config) {
         List<SecretFile> files = new ArrayList<>();
-        files.add(new SecretFile("restic password file", Path.of(config.repository().passwordFile())));
+        if (config.repository().passwordFile() != null) {
+            files.add(new SecretFile("restic password file", Path.of(config.repository().passwordFile())));
+        } else {
+            // issue 15: a sealed credential (encrypted, but still root's only)
+            files.add(new SecretFile("restic password credential",
+                    config.credentialsDir().resolve(config.repository().passwordCredential() + ".cred")));
+        }
         if (config.rclone().config() != null) {
             files.add(new SecretFile("rclone config", Path.of(config.rclone().config())));
         }

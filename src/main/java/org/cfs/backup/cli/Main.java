@@ -102,7 +102,7 @@ public final class Main {
     }
 
     /** Every command answers --help (and --version), not only the top level, and its help lists the exit codes. */
-    private static void addHelpOptions(CommandLine cl) {
+    static void addHelpOptions(CommandLine cl) {
         for (CommandLine sub : cl.getSubcommands().values()) {
             if (sub.getCommandSpec().userObject() instanceof CommandLine.HelpCommand) {
                 continue;

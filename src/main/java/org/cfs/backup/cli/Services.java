@@ -92,11 +92,19 @@ public final class Services {
     public Restic restic() {
         if (restic == null) {
             Config c = config();
+            // issue 15: a sealed credential is a file systemd decrypted, or a decrypting password command
+            Path passwordFile = c.repository().passwordFile() == null ? null : Path.of(c.repository().passwordFile());
+            String passwordCommand = null;
+            if (c.repository().passwordCredential() != null) {
+                var source = credentials().resolve("repository.password-credential", c.repository().passwordCredential());
+                passwordFile = source.file();
+                passwordCommand = source.command();
+            }
             restic = new Restic(new ResticSettings(binary("restic"), c.repository().url(),
-                    Path.of(c.repository().passwordFile()), c.cacheDir(),
+                    passwordFile, c.cacheDir(),
                     c.rclone().config() == null ? null : Path.of(c.rclone().config()),
                     c.rclone().configPasswordFile() == null ? null : Path.of(c.rclone().configPasswordFile()),
-                    driveRcloneArgs()), runner);
+                    driveRcloneArgs(), passwordCommand, rclonePasswordCommand()), runner);
         }
         return restic;
     }
@@ -110,9 +118,22 @@ public final class Services {
         if (rclone == null) {
             Config c = config();
             rclone = new Rclone(binary("rclone"), c.rclone().config() == null ? null : Path.of(c.rclone().config()),
-                    c.rclone().configPasswordFile() == null ? null : Path.of(c.rclone().configPasswordFile()), runner);
+                    c.rclone().configPasswordFile() == null ? null : Path.of(c.rclone().configPasswordFile()),
+                    rclonePasswordCommand(), runner);
         }
         return rclone;
+    }
+
+    // ---- sealed secrets (issue 15) ----
+
+    public org.cfs.backup.secrets.Credentials credentials() {
+        return new org.cfs.backup.secrets.Credentials(config().credentialsDir(), env);
+    }
+
+    /** rclone.config-password-credential as rclone's password command, or null. */
+    private String rclonePasswordCommand() {
+        String name = config().rclone().configPasswordCredential();
+        return name == null ? null : credentials().resolve("rclone.config-password-credential", name).asCommand();
     }
 
 

@@ -26,7 +26,9 @@ public record Config(
         String staleAfter,
         int checkSubsets,
         String metricsListen,
-        FleetConfig fleet) {
+        FleetConfig fleet,
+        // issue 15: where sealed secrets NAME.cred live (systemd-creds)
+        Path credentialsDir) {
 
     /** True when the host is a node of a fleet ({@code fleet:} is set). */
     public boolean inFleet() {

@@ -284,13 +284,31 @@ public final class ConfigLoader {
             if (repo == null || repo.url() == null || repo.url().isBlank()) {
                 throw error("repository.url", "is required (a restic repository URL such as rclone:gdrive:cfs-backup)");
             }
-            if (repo.passwordFile() == null || repo.passwordFile().isBlank()) {
-                throw error("repository.password-file", "is required");
+            // issue 15: the password may instead be a sealed systemd credential
+            if (repo.passwordCredential() != null) {
+                if (repo.passwordFile() != null) {
+                    throw error("repository.password-credential", "and password-file exclude each other: give one");
+                }
+                credentialName("repository.password-credential", repo.passwordCredential());
+            } else {
+                if (repo.passwordFile() == null || repo.passwordFile().isBlank()) {
+                    throw error("repository.password-file", "is required (or password-credential: a sealed credential's name)");
+                }
+                readableFile("repository.password-file", repo.passwordFile());
             }
-            readableFile("repository.password-file", repo.passwordFile());
-            RcloneConfig rclone = raw.rclone() == null ? new RcloneConfig(null, null, null) : raw.rclone();
+            RcloneConfig rclone = raw.rclone() == null ? new RcloneConfig(null, null, null, null) : raw.rclone();
             if (rclone.configPasswordFile() != null) {
                 readableFile("rclone.config-password-file", rclone.configPasswordFile());
+            }
+            if (rclone.configPasswordCredential() != null) {
+                if (rclone.configPasswordFile() != null) {
+                    throw error("rclone.config-password-credential", "and config-password-file exclude each other: give one");
+                }
+                credentialName("rclone.config-password-credential", rclone.configPasswordCredential());
+            }
+            Path credentialsDir = path("credentials-dir", raw.credentialsDir(), "/etc/cfs-backup/credentials");
+            if (credentialsDir.toString().matches(".*[\\s'\"\\\\].*")) {
+                throw error("credentials-dir", "'" + credentialsDir + "' must not hold blanks, quotes or backslashes");
             }
             if (rclone.remote() != null && !rclone.remote().matches("[A-Za-z0-9_. -]+:?")) {
                 throw error("rclone.remote", "'" + rclone.remote() + "' is not an rclone remote name");
@@ -326,7 +344,7 @@ public final class ConfigLoader {
             }
             FleetConfig fleet = fleet(raw.fleet());
             return new Config(file, host, repo, rclone, stateDir, logDir, cacheDir, sources, retention, schedule,
-                    quota, alerts, audit, metrics, staleAfter, checkSubsets, listen, fleet);
+                    quota, alerts, audit, metrics, staleAfter, checkSubsets, listen, fleet, credentialsDir);
         }
 
         private FleetConfig fleet(FleetConfig f) {
@@ -365,6 +383,12 @@ public final class ConfigLoader {
                 return InetAddress.getLocalHost().getHostName();
             } catch (IOException e) {
                 return "localhost";
+            }
+        }
+
+        private void credentialName(String key, String name) {
+            if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+                throw error(key, "'" + name + "' is not a credential name (letters, digits, '.', '_', '-')");
             }
         }
 
@@ -640,6 +664,8 @@ public final class ConfigLoader {
             String staleAfter,
             Integer checkSubsets,
             String metricsListen,
-            FleetConfig fleet) {
+            FleetConfig fleet,
+            // issue 15 (Debian service)
+            String credentialsDir) {
     }
 }

@@ -39,11 +39,19 @@ public final class Rclone {
      * @param configPasswordFile the file holding the encrypted config's password, or null
      */
     public Rclone(String binary, Path config, Path configPasswordFile, ProcessRunner runner) {
+        this(binary, config, configPasswordFile, null, runner);
+    }
+
+    /** @param passwordCommand issue 15: prints the config password (a sealed credential), or null */
+    public Rclone(String binary, Path config, Path configPasswordFile, String passwordCommand, ProcessRunner runner) {
         this.binary = binary;
         this.config = config;
         this.configPasswordFile = configPasswordFile;
+        this.passwordCommand = passwordCommand;
         this.runner = runner;
     }
+
+    private final String passwordCommand;
 
     public String binary() {
         return binary;
@@ -115,7 +123,16 @@ public final class Rclone {
 
     /** The environment of every rclone child: config path and, for an encrypted config, its password. */
     public Map<String, String> environment() {
-        return environment(config, configPasswordFile);
+        return environment(config, configPasswordFile, passwordCommand);
+    }
+
+    /** As below, or with {@code RCLONE_PASSWORD_COMMAND} for a sealed credential (issue 15). */
+    public static Map<String, String> environment(Path config, Path configPasswordFile, String passwordCommand) {
+        Map<String, String> env = environment(config, configPasswordFile);
+        if (passwordCommand != null) {
+            env.put("RCLONE_PASSWORD_COMMAND", passwordCommand);
+        }
+        return env;
     }
 
     /**

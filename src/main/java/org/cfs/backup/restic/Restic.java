@@ -100,8 +100,14 @@ public final class Restic {
     /** The environment restic gets: paths to secret files, and rclone's config password when set. */
     public Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("RESTIC_PASSWORD_FILE", settings.passwordFile().toString());
-        env.putAll(Rclone.environment(settings.rcloneConfig(), settings.rcloneConfigPasswordFile()));
+        if (settings.passwordCommand() != null) {
+            // issue 15: restic runs the command and reads the password from its pipe
+            env.put("RESTIC_PASSWORD_COMMAND", settings.passwordCommand());
+        } else {
+            env.put("RESTIC_PASSWORD_FILE", settings.passwordFile().toString());
+        }
+        env.putAll(Rclone.environment(settings.rcloneConfig(), settings.rcloneConfigPasswordFile(),
+                settings.rcloneConfigPasswordCommand()));
         return env;
     }
 

@@ -33,8 +33,12 @@ class SystemdUnitTest {
                 "systemd-analyze is not installed");
         String unit = Files.readString(UNIT);
         // verify checks that ExecStart's program exists; point it at this checkout's launcher when not installed
-        if (!Files.isExecutable(Path.of("/usr/local/bin/cfs-backup"))) {
-            unit = unit.replace("/usr/local/bin/cfs-backup", Path.of("bin/cfs-backup").toAbsolutePath().toString());
+        if (!Files.isExecutable(Path.of("/usr/bin/cfs-backup"))) {
+            unit = unit.replace("/usr/bin/cfs-backup", Path.of("bin/cfs-backup").toAbsolutePath().toString());
+        }
+        // and that Documentation=man: pages exist; the package installs them (bin/test-package verifies that unit)
+        if (!Files.exists(Path.of("/usr/share/man/man1/cfs-backup-daemon.1.gz"))) {
+            unit = unit.replace("Documentation=man:cfs-backup-daemon(1) ", "Documentation=");
         }
         Path copy = dir.resolve("cfs-backup.service");
         Files.writeString(copy, unit);
