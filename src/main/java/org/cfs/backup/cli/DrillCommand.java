@@ -27,8 +27,15 @@ final class DrillCommand extends BaseCommand {
     @Option(names = "--json", description = "Print one JSON document on stdout.")
     boolean json;
 
+    @Option(names = "--boot", description = "Boot drill: start a throw-away copy of each app on its restored data (no network);"
+            + " load MariaDB dumps into a throw-away server; check every SQLite database.")
+    boolean boot;
+
     @Override
     public Integer call() {
+        if (boot) {
+            return BootDrillCli.run(this, sources, full, json);
+        }
         Services s = services();
         var selected = s.config().select(sources);
         if (selected.isEmpty()) {

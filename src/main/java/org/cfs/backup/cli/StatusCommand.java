@@ -25,10 +25,13 @@ final class StatusCommand extends BaseCommand {
         out().println("host " + d.host() + ", daemon " + (d.daemon().running() ? "running (pid " + d.daemon().pid() + ")" : "not running"));
         out().println("sources:");
         for (StatusReport.SourceStatus src : d.sources()) {
-            out().printf(Locale.ROOT, "  %-20s last backup %s, newest snapshot %s%s%n", src.source(),
+            out().printf(Locale.ROOT, "  %-20s last backup %s, newest snapshot %s%s%s%n", src.source(),
                     src.lastBackup() == null ? "never" : src.lastBackup() + " " + src.lastBackupStatus(),
                     src.newestSnapshotTime() == null ? "none" : src.newestSnapshotTime(),
-                    Boolean.TRUE.equals(src.stale()) ? "  STALE" : "");
+                    Boolean.TRUE.equals(src.stale()) ? "  STALE" : "",
+                    src.lastBootDrill() == null ? "" : ", boot drill " + src.lastBootDrill() + " " + src.lastBootDrillStatus()
+                            + (src.lastBootDrillSecondsToHealthy() == null ? ""
+                            : String.format(Locale.ROOT, " (healthy after %.1fs)", src.lastBootDrillSecondsToHealthy())));
         }
         if (d.repositoryError() != null) {
             out().println("  repository: " + d.repositoryError());

@@ -18,7 +18,20 @@ public record SourceConfig(
         List<String> exclude,
         List<String> before,
         List<String> after,
-        List<String> drillCommand) {
+        List<String> drillCommand,
+        BootDrillConfig bootDrill) {
+
+    /** The sources' constructor before {@code boot-drill} (issue 16): no boot-drill settings. */
+    public SourceConfig(String name, String volume, String path, List<String> paths, List<String> command,
+                        String stdinFilename, Consistency consistency, List<String> exclude, List<String> before,
+                        List<String> after, List<String> drillCommand) {
+        this(name, volume, path, paths, command, stdinFilename, consistency, exclude, before, after, drillCommand, null);
+    }
+
+    /** {@code boot-drill:} with its defaults filled in (issue 16). */
+    public BootDrillConfig bootDrillOrDefault() {
+        return bootDrill == null ? BootDrillConfig.defaults() : bootDrill;
+    }
 
     /** The kind of source, from which of the four keys is set. */
     public enum Kind { VOLUME, PATHS, COMMAND }

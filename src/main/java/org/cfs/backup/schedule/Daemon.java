@@ -62,9 +62,15 @@ public final class Daemon {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
     /** Every job the daemon knows, in the order of {@code schedule:}. */
-    public static final List<String> JOBS = List.of("backup", "prune", "check", "drill", "quota", "audit");
+    public static final List<String> JOBS = List.of("backup", "prune", "check", "drill", "quota", "audit", "boot-drill");
     /** Jobs that take restic's lock on the repository (after one is interrupted, stale locks are cleared). */
-    static final Set<String> REPOSITORY_JOBS = Set.of("backup", "prune", "check", "drill");
+    static final Set<String> REPOSITORY_JOBS = Set.of("backup", "prune", "check", "drill", "boot-drill");
+    /** Jobs whose command is not their name (issue 16: the boot drill is {@code drill --boot}). */
+    static final Map<String, List<String>> JOB_COMMANDS = Map.of("boot-drill", List.of("drill", "--boot"));
+
+    static List<String> commandOf(String job) {
+        return JOB_COMMANDS.getOrDefault(job, List.of(job));
+    }
     static final String TRIGGER_KEY = "trigger";
 
     /** What the daemon needs from the outside; the clock decides catch-up. */
@@ -101,6 +107,7 @@ public final class Daemon {
         m.put("drill", s.drill());
         m.put("quota", s.quota());
         m.put("audit", s.audit());
+        m.put("boot-drill", s.bootDrill());
         return m;
     }
 
@@ -116,7 +123,7 @@ public final class Daemon {
                 "a cfs-backup daemon already runs:")) {
             Map<String, String> crons = new LinkedHashMap<>();
             crons(config.schedule()).forEach((job, cron) -> {
-                if (ctx.invoker().exists(job)) {
+                if (ctx.invoker().exists(commandOf(job).get(0))) {
                     crons.put(job, cron);
                 } else {
                     LOG.warn("job {}: this build has no '{}' command; not scheduled", job, job);
@@ -261,14 +268,15 @@ public final class Daemon {
 
     private void execute(String job, String trigger) {
         Config config = ctx.config();
-        List<String> args = new ArrayList<>(List.of("-c", ctx.configPath().toString(), job));
+        List<String> args = new ArrayList<>(List.of("-c", ctx.configPath().toString()));
+        args.addAll(commandOf(job));
         String subset = null;
         if (job.equals("check") && ctx.invoker().hasOption("check", "--read-data-subset")) {
             subset = rotation.current(config.checkSubsets());
             args.add("--read-data-subset");
             args.add(subset);
         }
-        if (ctx.invoker().hasOption(job, "--json")) {
+        if (ctx.invoker().hasOption(commandOf(job).get(0), "--json")) {
             args.add("--json");
         }
         LOG.info("job {}: started ({}){}", job, trigger, subset == null ? "" : ", data subset " + subset);
