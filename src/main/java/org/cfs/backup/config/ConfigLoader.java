@@ -387,7 +387,7 @@ public final class ConfigLoader {
                     throw error(key + "." + d[0], "must be more than zero");
                 }
             }
-            if (b.settleDuration().compareTo(b.timeoutDuration()) > 0) {
+            if (b.settle() != null && b.timeout() != null && b.settleDuration().compareTo(b.timeoutDuration()) > 0) {
                 throw error(key + ".settle", b.settle() + " is longer than timeout " + b.timeoutDuration().toSeconds() + "s");
             }
         }
