@@ -74,6 +74,13 @@ public final class BootDrillOperation {
     private final Consumer<String> log;
     private final String sqlite3;
     private final String command;
+    /** Programs pointed elsewhere (tests, unusual installs): name to path; absent = found on PATH. */
+    private Map<String, String> bins = Map.of();
+
+    public BootDrillOperation withBinaries(Map<String, String> bins) {
+        this.bins = Map.copyOf(bins);
+        return this;
+    }
 
     public BootDrillOperation(Config config, Restic restic, Docker docker, ProcessRunner runner, Cancellation cancellation,
                               RunHistory history, AuditLog auditLog, ScratchJournal journal, String sqlite3,
@@ -195,7 +202,7 @@ public final class BootDrillOperation {
                 switch (s.kind()) {
                     case VOLUME -> volume(s, snap, o);
                     case PATHS -> path(s, snap, o);
-                    case COMMAND -> new MariadbLoad(config, restic, runner, journal, cancellation, log, command)
+                    case COMMAND -> new MariadbLoad(config, restic, runner, journal, cancellation, log, command, bins)
                             .drill(s, snap, o);
                 }
             }

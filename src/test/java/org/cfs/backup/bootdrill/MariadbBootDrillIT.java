@@ -1,0 +1,123 @@
+package org.cfs.backup.bootdrill;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.cfs.backup.cli.ItEnv;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A MariaDB dump of several databases, from the host's real server, is loaded into a throw-away
+ * host mariadbd and its row counts checked; the live server's database list stays as it was.
+ */
+class MariadbBootDrillIT {
+    final String id = UUID.randomUUID().toString().substring(0, 8).replace('-', '_');
+    final String a = "cfsbd_" + id + "_shop";
+    final String b = "cfsbd_" + id + "_blog";
+    final String c = "cfsbd_" + id + "_empty";
+    ItEnv env;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        env = new ItEnv();
+        ItEnv.sh("mariadb", "-e", "CREATE DATABASE " + a + "; CREATE DATABASE " + b + "; CREATE DATABASE " + c + ";"
+                + " CREATE TABLE " + a + ".orders (id INT PRIMARY KEY AUTO_INCREMENT, note TEXT);"
+                + " CREATE TABLE " + a + ".items (id INT PRIMARY KEY, name VARCHAR(100));"
+                + " CREATE TABLE " + b + ".posts (id INT PRIMARY KEY, body LONGTEXT);"
+                + " CREATE TABLE " + c + ".nothing (id INT);"
+                + " INSERT INTO " + a + ".items VALUES (1, 'a (tricky) name'), (2, 'it''s'), (3, 'back\\\\slash'), (4, '),(');"
+                + " INSERT INTO " + b + ".posts VALUES (1, 'line one\\nline two (with parens)'), (2, REPEAT('x', 100000));");
+        // enough rows for several extended INSERT statements
+        StringBuilder sb = new StringBuilder("INSERT INTO " + a + ".orders (note) VALUES ");
+        for (int i = 0; i < 5000; i++) {
+            sb.append(i == 0 ? "" : ",").append("('order ").append(i).append(" (").append(REPEAT).append(")')");
+        }
+        Process p = new ProcessBuilder("mariadb").redirectErrorStream(true).start();
+        try (OutputStream o = p.getOutputStream()) {
+            o.write((sb + ";\n").getBytes());
+        }
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+    }
+
+    static final String REPEAT = "y".repeat(200);
+
+    @AfterEach
+    void tearDown() throws Exception {
+        ItEnv.sh("mariadb", "-e", "DROP DATABASE IF EXISTS " + a + "; DROP DATABASE IF EXISTS " + b
+                + "; DROP DATABASE IF EXISTS " + c + ";");
+        env.close();
+    }
+
+    private static String databases() {
+        return ItEnv.sh("mariadb", "-N", "-e", "SHOW DATABASES");
+    }
+
+    @Test
+    void dumpOfSeveralDatabasesLoadsIntoAThrowAwayServerWithEveryRowAndTheLiveServerUntouched() throws Exception {
+        String src = "db-" + id;
+        env.writeConfig("""
+                  - name: %s
+                    command: [mariadb-dump, --single-transaction, --databases, %s, %s, %s]
+                    stdin-filename: mariadb/all.sql
+                  - name: %s-broken
+                    command: [sh, -c, "mariadb-dump --databases %s | sed 's/^INSERT INTO `items`/INSERT INTO `nosuch`/'"]
+                """.formatted(src, a, b, c, src, a));
+        assertEquals(0, env.cli("init").exit());
+        ItEnv.Run bk = env.cli("backup");
+        assertEquals(0, bk.exit(), bk.toString());
+        String before = databases();
+        ItEnv.Run r = env.cli("drill", "--boot", "--json", src);
+        assertEquals(0, r.exit(), r.toString());
+        JsonNode s = r.json().get("sources").get(0);
+        assertTrue(s.get("passed").asBoolean(), s.toString());
+        assertEquals("boot-dump", s.get("mode").asText());
+        JsonNode boot = s.get("boot");
+        assertEquals("load", boot.get("passed_by").asText());
+        Map<String, Long> rows = new HashMap<>();
+        for (JsonNode t : boot.get("tables")) {
+            assertEquals(t.get("dump_rows").asLong(), t.get("loaded_rows").asLong(), t.toString());
+            rows.put(t.get("database").asText() + "." + t.get("table").asText(), t.get("dump_rows").asLong());
+        }
+        assertEquals(Map.of(a + ".orders", 5000L, a + ".items", 4L, b + ".posts", 2L, c + ".nothing", 0L), rows);
+        assertTrue(boot.get("seconds_to_healthy").asDouble() > 0);
+        // the live server: same databases, its data as it was
+        assertEquals(before, databases());
+        assertEquals("5000", ItEnv.sh("mariadb", "-N", "-e", "SELECT COUNT(*) FROM " + a + ".orders"));
+        assertNothingLeft();
+
+        // a dump that does not load fails, naming the source and the client's error
+        ItEnv.Run bad = env.cli("drill", "--boot", "--json", src + "-broken");
+        assertEquals(1, bad.exit(), bad.toString());
+        String problems = bad.json().get("sources").get(0).get("boot").get("problems").toString();
+        assertTrue(problems.contains("loading the dump into a throw-away mariadbd failed"), problems);
+        assertTrue(problems.contains("nosuch"), problems);
+        assertTrue(bad.err().contains("boot drill failed for " + src + "-broken"), bad.err());
+        assertEquals(before, databases());
+        assertNothingLeft();
+    }
+
+    private void assertNothingLeft() throws Exception {
+        for (Path parent : new Path[] {env.dir.resolve("state"), Path.of("/var/tmp")}) {
+            if (Files.isDirectory(parent)) {
+                try (var l = Files.list(parent)) {
+                    assertFalse(l.anyMatch(f -> f.getFileName().toString().startsWith("cfs-bootdrill-db-" + id)),
+                            "scratch datadir left in " + parent);
+                }
+            }
+        }
+        String procs = ItEnv.sh("sh", "-c", "ps -eo args | grep -c '[c]fs-bootdrill-db-" + id + "' || true");
+        assertEquals("0", procs, "a throw-away mariadbd is still running");
+    }
+}
