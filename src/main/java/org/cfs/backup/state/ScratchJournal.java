@@ -161,6 +161,8 @@ public final class ScratchJournal {
                 if (!isScratchName(e.kind(), e.ref())) {
                     throw new IOException("refusing to remove " + e.ref() + ": not a scratch name");
                 }
+                // a process still working in the folder (mariadb-install-db's bootstrap server) goes first
+                killProcessesUsing(e.ref());
                 deleteTree(Path.of(e.ref()));
             }
         }
@@ -191,6 +193,30 @@ public final class ScratchJournal {
             throw new IOException("interrupted while waiting for process " + pid);
         } catch (java.util.concurrent.ExecutionException ex) {
             // ended
+        }
+    }
+
+    /** Kills every process whose command line names the scratch folder (only called for scratch names). */
+    static void killProcessesUsing(String folder) throws IOException {
+        long self = ProcessHandle.current().pid();
+        try (var procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
+            for (Path p : procs) {
+                long pid = Long.parseLong(p.getFileName().toString());
+                if (pid == self) {
+                    continue;
+                }
+                String cmdline;
+                try {
+                    cmdline = Files.readString(p.resolve("cmdline")).replace('\0', ' ');
+                } catch (IOException | RuntimeException ex) {
+                    continue;
+                }
+                if (cmdline.contains(folder + "/") || cmdline.contains(folder + " ") || cmdline.endsWith(folder)) {
+                    killProcess(pid, folder);
+                }
+            }
+        } catch (java.nio.file.NoSuchFileException ex) {
+            // no /proc: nothing to find
         }
     }
 

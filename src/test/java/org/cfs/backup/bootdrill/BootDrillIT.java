@@ -380,6 +380,41 @@ class BootDrillIT {
         assertEquals("running", ItEnv.state("cfs-it-" + env.id + "-kill-app"));
     }
 
+    @Test
+    void cancelMidDrillRemovesTheScratchCopyAndExits130() throws Exception {
+        String vol = app("cancel", APP);
+        String src = "cancel-" + env.id;
+        config("""
+                  - name: %s
+                    volume: %s
+                    boot-drill: {settle: 100s, timeout: 110s}
+                """.formatted(src, vol));
+        org.cfs.backup.process.Cancellation cancel = new org.cfs.backup.process.Cancellation();
+        Thread t = new Thread(() -> {
+            long deadline = System.nanoTime() + 90_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                if (!ItEnv.sh("docker", "ps", "-q", "--filter", "label=cfs-backup.boot-drill.source=" + src).isEmpty()) {
+                    cancel.cancel(); // what SIGTERM does
+                    return;
+                }
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        t.start();
+        long t0 = System.nanoTime();
+        ItEnv.Run r = env.cli(System.getenv(), cancel, "drill", "--boot");
+        t.join();
+        assertEquals(130, r.exit(), r.toString());
+        assertTrue((System.nanoTime() - t0) / 1e9 < 60, "the cancel waited out the settle");
+        assertEquals("|", scratchLeft(src));
+        assertFalse(Files.exists(env.dir.resolve("state/scratch-journal.json")));
+        assertEquals("running", ItEnv.state("cfs-it-" + env.id + "-cancel-app"));
+    }
+
     static void quiet(String... cmd) {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

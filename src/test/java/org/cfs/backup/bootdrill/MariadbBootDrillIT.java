@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.cfs.backup.cli.ItEnv;
@@ -106,6 +107,47 @@ class MariadbBootDrillIT {
         assertTrue(bad.err().contains("boot drill failed for " + src + "-broken"), bad.err());
         assertEquals(before, databases());
         assertNothingLeft();
+    }
+
+    @Test
+    void killDashNineWhileTheThrowAwayServerRunsLeavesNoServerNorDatadirAfterTheNextCommand() throws Exception {
+        String src = "db-" + id;
+        env.writeConfig("""
+                  - name: %s
+                    command: [mariadb-dump, --single-transaction, --databases, %s, %s, %s]
+                """.formatted(src, a, b, c));
+        assertEquals(0, env.cli("init").exit());
+        assertEquals(0, env.cli("backup").exit());
+        String javaBin = System.getProperty("java.home") + "/bin/java";
+        Process p = new ProcessBuilder(javaBin, "-Xmx128m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                "org.cfs.backup.cli.Main", "-c", env.config.toString(), "drill", "--boot")
+                .redirectErrorStream(true).redirectOutput(env.dir.resolve("kill.log").toFile()).start();
+        String server = "";
+        try {
+            long deadline = System.nanoTime() + 90_000_000_000L;
+            while (System.nanoTime() < deadline && server.isEmpty()) {
+                Thread.sleep(100);
+                // the throw-away server itself (not mariadb-install-db's bootstrap one)
+                server = ItEnv.sh("sh", "-c", "pgrep -f '[m]ariadbd.*cfs-bootdrill-db-" + id + ".*skip-networking' || true");
+            }
+            assertFalse(server.isEmpty(), "the throw-away server never ran: " + Files.readString(env.dir.resolve("kill.log")));
+            ItEnv.sh("kill", "-9", Long.toString(p.pid()));
+            p.waitFor(20, TimeUnit.SECONDS);
+        } finally {
+            p.destroyForcibly();
+        }
+        Thread.sleep(500);
+        assertFalse(ItEnv.sh("sh", "-c", "pgrep -f '[m]ariadbd.*cfs-bootdrill-db-" + id + "' || true").isEmpty(),
+                "the server died with the drill: not the case this test is about");
+        String before = databases();
+        Path journal = env.dir.resolve("state/scratch-journal.json");
+        String journalText = Files.exists(journal) ? Files.readString(journal) : "(no journal)";
+        ItEnv.Run st = env.cli("snapshots", "--json");
+        assertEquals(0, st.exit(), st.toString());
+        assertTrue(st.err().contains("removed scratch process"), st.err() + journalText);
+        assertTrue(st.err().contains("removed scratch path"), st.err());
+        assertNothingLeft();
+        assertEquals(before, databases());
     }
 
     private void assertNothingLeft() throws Exception {
