@@ -279,6 +279,10 @@ public final class BootDrillOperation {
     }
 
     private void sqlite(Path root, java.util.function.Function<Path, String> name, Outcome o) throws IOException {
+        if (!SqliteCheck.available(sqlite3)) {
+            log.accept("SQLite databases not checked: " + sqlite3 + " is not installed (apt-get install sqlite3)");
+            return;
+        }
         SqliteCheck.Result r = new SqliteCheck(sqlite3, runner).checkTree(root, name);
         o.sqliteChecked = r.checked();
         o.problems.addAll(r.problems());

@@ -42,6 +42,20 @@ public final class SqliteCheck {
     public record Result(int checked, List<String> problems) {
     }
 
+    /** True when the program can be run: a path to an executable, or a name found on PATH. */
+    public static boolean available(String program) {
+        if (program.contains("/")) {
+            return Files.isExecutable(Path.of(program));
+        }
+        String path = System.getenv("PATH");
+        for (String d : (path == null ? "/usr/bin:/bin" : path).split(":")) {
+            if (!d.isEmpty() && Files.isExecutable(Path.of(d, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static boolean hasHeader(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             return isHeader(in.readNBytes(HEADER.length));

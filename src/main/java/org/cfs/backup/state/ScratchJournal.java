@@ -289,7 +289,16 @@ public final class ScratchJournal {
         return new ArrayList<>(List.of(JSON.readValue(file.toFile(), Entry[].class)));
     }
 
+    /** File locks belong to the process: threads of this JVM take turns here first. */
+    private static final Object JVM_LOCK = new Object();
+
     private <T> T withLock(Locked<T> body) {
+        synchronized (JVM_LOCK) {
+            return withFileLock(body);
+        }
+    }
+
+    private <T> T withFileLock(Locked<T> body) {
         try {
             Files.createDirectories(file.getParent());
             try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);

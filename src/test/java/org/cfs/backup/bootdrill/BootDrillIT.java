@@ -277,12 +277,22 @@ class BootDrillIT {
         String problems = boot.get("problems").toString();
         assertTrue(problems.contains("state/webui-data: SQLite database fails PRAGMA integrity_check"), problems);
         assertFalse(problems.contains("sound.sqlite"), problems);
+        // the streaming drill finds it too, from the tar's bytes (only SQLite files are spooled to disk)
+        ItEnv.Run stream = env.cli("drill", "--json");
+        assertEquals(1, stream.exit(), stream.toString());
+        String sp = stream.json().get("sources").get(0).get("problems").toString();
+        assertTrue(sp.contains(mp + "/state/webui-data: SQLite database fails PRAGMA integrity_check"), sp);
+        assertFalse(sp.contains("sound.sqlite"), sp);
+        try (var left = Files.list(env.dir.resolve("state"))) {
+            assertFalse(left.anyMatch(f -> f.getFileName().toString().startsWith("cfs-bootdrill-")));
+        }
         // the sound one alone passes
         Files.delete(mp.resolve("state/webui-data"));
         assertEquals(0, env.cli("backup").exit());
         ItEnv.Run ok = env.cli("drill", "--boot", "--json");
         assertEquals(0, ok.exit(), ok.toString());
         assertEquals(1, ok.json().get("sources").get(0).get("boot").get("sqlite_checked").asInt());
+        assertEquals(0, env.cli("drill").exit());
     }
 
     @Test
