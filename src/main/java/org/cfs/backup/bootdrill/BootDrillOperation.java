@@ -202,7 +202,7 @@ public final class BootDrillOperation {
                 switch (s.kind()) {
                     case VOLUME -> volume(s, snap, o);
                     case PATHS -> path(s, snap, o);
-                    case COMMAND -> new MariadbLoad(config, restic, runner, journal, cancellation, log, command, bins)
+                    case COMMAND -> new MariadbLoad(config, restic, docker, runner, journal, cancellation, log, command, bins)
                             .drill(s, snap, o);
                 }
             }

@@ -51,9 +51,11 @@ final class MariadbLoad {
     private final Consumer<String> log;
     private final String command;
     private final Map<String, String> bins;
+    private final org.cfs.backup.docker.Docker docker;
 
-    MariadbLoad(Config config, Restic restic, ProcessRunner runner, ScratchJournal journal, Cancellation cancellation,
-                Consumer<String> log, String command, Map<String, String> bins) {
+    MariadbLoad(Config config, Restic restic, org.cfs.backup.docker.Docker docker, ProcessRunner runner, ScratchJournal journal,
+                Cancellation cancellation, Consumer<String> log, String command, Map<String, String> bins) {
+        this.docker = docker;
         this.config = config;
         this.restic = restic;
         this.runner = runner;
@@ -87,6 +89,41 @@ final class MariadbLoad {
         return state;
     }
 
+    /** The command's container when it is {@code docker exec [OPTIONS] CONTAINER mariadb-dump ...}, else null. */
+    static String execContainer(List<String> command) {
+        if (command == null || command.size() < 3) {
+            return null;
+        }
+        String prog = command.get(0);
+        if (!(prog.equals("docker") || prog.endsWith("/docker")) || !command.get(1).equals("exec")) {
+            return null;
+        }
+        java.util.Set<String> withValue = java.util.Set.of("-u", "--user", "-e", "--env", "-w", "--workdir", "--env-file",
+                "--detach-keys");
+        for (int i = 2; i < command.size(); i++) {
+            String a = command.get(i);
+            if (a.startsWith("-")) {
+                if (withValue.contains(a)) {
+                    i++;
+                }
+                continue;
+            }
+            return i + 1 < command.size() && DUMP_PROGRAM.matcher(command.get(i + 1)).find() ? a : null;
+        }
+        return null;
+    }
+
+    /** The throw-away server the dump is loaded into: how its client is run, and how it goes away. */
+    private interface Server extends AutoCloseable {
+        List<String> client(String... more);
+
+        /** Scratch bytes in use now. */
+        long used();
+
+        @Override
+        void close();
+    }
+
     void drill(SourceConfig s, Snapshot snap, BootDrillOperation.Outcome o) {
         if (snap.paths() == null || snap.paths().size() != 1) {
             throw new CfsException(ExitCode.FAILED, "snapshot " + snap.shortIdOrPrefix() + " is not a single dump file: " + snap.paths());
@@ -98,29 +135,73 @@ final class MariadbLoad {
                 listed[0] = n.size();
             }
         });
+        long need = Math.max(0, listed[0]) * 2 + SERVER_OVERHEAD;
+        String container = execContainer(s.command());
+        long r0 = System.nanoTime();
+        try (Server server = container != null ? containerServer(s, container, need) : hostServer(s, need, listed[0])) {
+            o.startS = BootDrillOperation.seconds(r0);
+            if (container != null) {
+                o.container = container;
+            }
+            loadAndCheck(server, snap, path, listed[0], r0, o);
+        }
+    }
+
+    private void checkFree(Path where, long need, long dumpBytes) {
+        long free;
+        try {
+            free = Files.getFileStore(where).getUsableSpace();
+        } catch (IOException e) {
+            throw new CfsException(ExitCode.FAILED, "cannot read the free space of " + where + ": " + e.getMessage());
+        }
+        if (free < need) {
+            throw new CfsException(ExitCode.FAILED, "not enough scratch space for a boot drill of the dump in " + where
+                    + ": loading " + Size.human(Math.max(0, dumpBytes)) + " needs about " + Size.human(need) + ", "
+                    + Size.human(free) + " free; nothing was loaded");
+        }
+    }
+
+    /** A throw-away mariadbd of this host in a scratch datadir, run as user mysql. */
+    private Server hostServer(SourceConfig s, long need, long dumpBytes) {
         Path parent = scratchParent();
         try {
             Files.createDirectories(parent);
         } catch (IOException e) {
             throw new CfsException(ExitCode.FAILED, "cannot create " + parent + ": " + e.getMessage());
         }
-        long need = Math.max(0, listed[0]) * 2 + SERVER_OVERHEAD;
-        long free;
-        try {
-            free = Files.getFileStore(parent).getUsableSpace();
-        } catch (IOException e) {
-            throw new CfsException(ExitCode.FAILED, "cannot read the free space of " + parent + ": " + e.getMessage());
-        }
-        if (free < need) {
-            throw new CfsException(ExitCode.FAILED, "not enough scratch space for a boot drill of the dump in " + parent
-                    + ": loading " + Size.human(Math.max(0, listed[0])) + " needs about " + Size.human(need) + ", "
-                    + Size.human(free) + " free; nothing was loaded");
-        }
+        checkFree(parent, need, dumpBytes);
         Path dir = parent.resolve(BootDrillOperation.scratchName(s.name()));
         journal.record(ScratchJournal.Kind.PATH, dir.toString(), null, command);
-        Process server = null;
+        Process[] server = new Process[1];
+        Path socket = dir.resolve("mysqld.sock");
+        Server handle = new Server() {
+            @Override
+            public List<String> client(String... more) {
+                List<String> a = new ArrayList<>(List.of(bin("mariadb"), "--no-defaults", "--protocol=socket",
+                        "--socket=" + socket, "--user=root"));
+                a.addAll(List.of(more));
+                return a;
+            }
+
+            @Override
+            public long used() {
+                return size(dir);
+            }
+
+            @Override
+            public void close() {
+                if (server[0] != null) {
+                    stop(server[0], socket);
+                }
+                try {
+                    ScratchJournal.deleteTree(dir);
+                    journal.clear(ScratchJournal.Kind.PATH, dir.toString());
+                } catch (IOException | CfsException e) {
+                    log.accept("could not remove the scratch datadir " + dir + " (the next command tries again): " + e.getMessage());
+                }
+            }
+        };
         try {
-            long r0 = System.nanoTime();
             Path data = dir.resolve("data");
             Files.createDirectories(data);
             UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
@@ -139,75 +220,162 @@ final class MariadbLoad {
                 throw new CfsException(ExitCode.FAILED, "mariadb-install-db of the scratch datadir failed: "
                         + lastLine(inst.stderrTail(), inst.exitCode()));
             }
-            Path socket = dir.resolve("mysqld.sock");
             cancellation.check();
-            server = start(dir, data, socket);
-            awaitServer(server, dir, socket);
-            o.startS = BootDrillOperation.seconds(r0);
-            DumpRowCounter[] counter = new DumpRowCounter[1];
-            AtomicReference<ProcessResult> load = new AtomicReference<>();
-            ProcessResult dump = restic.dump(snap.id(), path, in -> {
-                counter[0] = new DumpRowCounter(in);
-                load.set(runner.run(ProcessSpec.of(client(socket, "--binary-mode", "--max-allowed-packet=1G"))
-                        .stdin(counter[0]).build()));
-            });
-            if (dump.cancelled() || (load.get() != null && load.get().cancelled())) {
-                throw new CancelledException();
-            }
-            o.restoreS = BootDrillOperation.seconds(r0);
-            if (!dump.ok()) {
-                o.problems.add(restic.failure("restic dump of " + path, dump).getMessage());
-            }
-            DumpRowCounter c = counter[0];
-            o.files = c == null ? 0 : 1;
-            o.bytes = c == null ? 0 : c.bytes;
-            if (c != null && listed[0] >= 0 && c.bytes != listed[0]) {
-                o.problems.add(path + ": " + c.bytes + " bytes read, " + listed[0] + " listed");
-            }
-            if (c != null && !c.tail().contains("-- Dump completed")) {
-                o.problems.add(path + ": incomplete dump: no '-- Dump completed' trailer at its end");
-            }
-            ProcessResult l = load.get();
-            if (l != null && !l.ok()) {
-                o.boot("loading the dump into a throw-away mariadbd failed (mariadb exit " + l.exitCode() + "): "
-                        + lastLine(l.stderrTail(), l.exitCode()));
-            }
-            if (c != null && o.problems.isEmpty() && o.bootProblems.isEmpty()) {
-                if (c.databases.isEmpty()) {
-                    o.boot(path + ": the dump names no database (dump with --databases or --all-databases)");
-                } else {
-                    compare(c, socket, o);
-                }
-            }
-            if (o.problems.isEmpty() && o.bootProblems.isEmpty()) {
-                o.secondsToHealthy = BootDrillOperation.seconds(r0);
-                o.passedBy = "load";
-            }
-            o.scratchBytes = size(dir);
+            server[0] = start(dir, data, socket);
+            awaitServer(server[0], dir, socket);
+            return handle;
         } catch (IOException e) {
+            handle.close();
             throw new CfsException(ExitCode.FAILED, "boot drill of the dump in " + dir + " failed: " + e.getMessage());
-        } finally {
-            if (server != null) {
-                stop(server, socket(dir));
-            }
-            try {
-                ScratchJournal.deleteTree(dir);
-                journal.clear(ScratchJournal.Kind.PATH, dir.toString());
-            } catch (IOException | CfsException e) {
-                log.accept("could not remove the scratch datadir " + dir + " (the next command tries again): " + e.getMessage());
-            }
+        } catch (RuntimeException e) {
+            handle.close();
+            throw e;
         }
     }
 
-    private static Path socket(Path dir) {
-        return dir.resolve("mysqld.sock");
+    /** Where the throw-away server of the container path keeps its datadir and socket (the scratch volume). */
+    static final String CONTAINER_DIR = "/var/lib/cfs-bootdrill";
+    /** The server's start inside a scratch container of the live server's image (MariaDB or MySQL program names). */
+    static final String CONTAINER_SCRIPT = "set -e; d=" + CONTAINER_DIR + "/data; mkdir -p \"$d\"; chown mysql:mysql \"$d\";"
+            + " if command -v mariadb-install-db >/dev/null; then i=mariadb-install-db; else i=mysql_install_db; fi;"
+            + " if command -v mariadbd >/dev/null; then m=mariadbd; else m=mysqld; fi;"
+            + " \"$i\" --no-defaults --user=mysql --datadir=\"$d\" --auth-root-authentication-method=socket --skip-test-db"
+            + " >" + CONTAINER_DIR + "/install.log 2>&1 || { cat " + CONTAINER_DIR + "/install.log >&2; exit 1; };"
+            + " exec \"$m\" --no-defaults --user=mysql --datadir=\"$d\" --socket=" + CONTAINER_DIR + "/mysqld.sock"
+            + " --skip-networking --skip-log-bin --max-allowed-packet=1G --innodb-buffer-pool-size=256M";
+
+    /** A scratch container of the live server's image, on a scratch volume, with no network. */
+    private Server containerServer(SourceConfig s, String live, long need) {
+        com.fasterxml.jackson.databind.JsonNode c = docker.inspect("container", live);
+        String image = c.path("Image").asText();
+        String root = docker.rootDir();
+        checkFree(Path.of(root.isEmpty() ? "/" : root), need, need);
+        String name = BootDrillOperation.scratchName(s.name());
+        String sock = CONTAINER_DIR + "/mysqld.sock";
+        journal.record(ScratchJournal.Kind.VOLUME, name, live, command);
+        boolean[] created = {false};
+        String[] clientProgram = {"mariadb"};
+        Server handle = new Server() {
+            @Override
+            public List<String> client(String... more) {
+                List<String> a = new ArrayList<>(List.of(docker.binary(), "exec", "-i", name, clientProgram[0], "--no-defaults",
+                        "--protocol=socket", "--socket=" + sock, "--user=root"));
+                a.addAll(List.of(more));
+                return a;
+            }
+
+            @Override
+            public long used() {
+                try {
+                    return size(Path.of(docker.volume(name).mountpoint()));
+                } catch (CfsException e) {
+                    return -1;
+                }
+            }
+
+            @Override
+            public void close() {
+                try {
+                    if (created[0]) {
+                        docker.removeContainerIfExists(name);
+                        journal.clear(ScratchJournal.Kind.CONTAINER, name);
+                    }
+                    docker.removeVolumeIfExists(name);
+                    journal.clear(ScratchJournal.Kind.VOLUME, name);
+                } catch (CfsException e) {
+                    log.accept("could not remove the boot drill's " + name + " (the next command tries again): " + e.getMessage());
+                }
+            }
+        };
+        try {
+            docker.createVolume(name, List.of(BootDrillOperation.LABEL + "=1", BootDrillOperation.LABEL + ".source=" + s.name()));
+            journal.record(ScratchJournal.Kind.CONTAINER, name, live, command);
+            created[0] = true;
+            List<String> args = new ArrayList<>(List.of("run", "-d", "--name", name, "--label", BootDrillOperation.LABEL + "=1",
+                    "--label", BootDrillOperation.LABEL + ".source=" + s.name(), "--label", BootDrillOperation.LABEL + ".of=" + live,
+                    "--network", "none", "--restart", "no", "--user", "0"));
+            args.addAll(BootDrillOperation.LIMITS);
+            args.addAll(List.of("--mount", "type=volume,source=" + name + ",target=" + CONTAINER_DIR,
+                    "--entrypoint", "sh", image, "-c", CONTAINER_SCRIPT));
+            docker.run("starting the throw-away server's container", args.toArray(String[]::new));
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (true) {
+                cancellation.check();
+                String state = docker.state(name);
+                if (!"running".equals(state)) {
+                    throw new CfsException(ExitCode.FAILED, "the throw-away server's container (image of " + live + ") "
+                            + state + " before it answered: " + String.join(" | ", docker.logTail(name, 5).lines().toList()));
+                }
+                ProcessResult r = docker.exec(name, List.of("sh", "-c", "if command -v mariadb-admin >/dev/null; then"
+                        + " a=mariadb-admin; else a=mysqladmin; fi; \"$a\" --no-defaults --protocol=socket --socket=" + sock
+                        + " --user=root ping >/dev/null && { command -v mariadb || command -v mysql; }"), Duration.ofSeconds(15));
+                if (r.cancelled()) {
+                    throw new CancelledException();
+                }
+                if (r.ok() && !r.stdout().isBlank()) {
+                    clientProgram[0] = r.stdout().strip().lines().reduce((x, y) -> y).orElse("mariadb");
+                    return handle;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new CfsException(ExitCode.FAILED, "the throw-away server's container did not answer within 120s: "
+                            + String.join(" | ", docker.logTail(name, 5).lines().toList()));
+                }
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CancelledException();
+                }
+            }
+        } catch (RuntimeException e) {
+            handle.close();
+            throw e;
+        }
     }
 
-    private List<String> client(Path socket, String... more) {
-        List<String> a = new ArrayList<>(List.of(bin("mariadb"), "--no-defaults", "--protocol=socket",
-                "--socket=" + socket, "--user=root"));
-        a.addAll(List.of(more));
-        return a;
+    /** Streams the dump into the server while counting, then compares every table's rows. */
+    private void loadAndCheck(Server server, Snapshot snap, String path, long listed, long r0, BootDrillOperation.Outcome o) {
+        DumpRowCounter[] counter = new DumpRowCounter[1];
+        AtomicReference<ProcessResult> load = new AtomicReference<>();
+        ProcessResult dump = restic.dump(snap.id(), path, in -> {
+            counter[0] = new DumpRowCounter(in);
+            load.set(runner.run(ProcessSpec.of(server.client("--binary-mode", "--max-allowed-packet=1G"))
+                    .stdin(counter[0]).build()));
+        });
+        if (dump.cancelled() || (load.get() != null && load.get().cancelled())) {
+            throw new CancelledException();
+        }
+        o.restoreS = BootDrillOperation.seconds(r0);
+        if (!dump.ok()) {
+            o.problems.add(restic.failure("restic dump of " + path, dump).getMessage());
+        }
+        DumpRowCounter c = counter[0];
+        o.files = c == null ? 0 : 1;
+        o.bytes = c == null ? 0 : c.bytes;
+        if (c != null && listed >= 0 && c.bytes != listed) {
+            o.problems.add(path + ": " + c.bytes + " bytes read, " + listed + " listed");
+        }
+        if (c != null && !c.tail().contains("-- Dump completed")) {
+            o.problems.add(path + ": incomplete dump: no '-- Dump completed' trailer at its end");
+        }
+        ProcessResult l = load.get();
+        if (l != null && !l.ok()) {
+            o.boot("loading the dump into a throw-away mariadbd failed (mariadb exit " + l.exitCode() + "): "
+                    + lastLine(l.stderrTail(), l.exitCode()));
+        }
+        if (c != null && o.problems.isEmpty() && o.bootProblems.isEmpty()) {
+            if (c.databases.isEmpty()) {
+                o.boot(path + ": the dump names no database (dump with --databases or --all-databases)");
+            } else {
+                compare(c, server, o);
+            }
+        }
+        if (o.problems.isEmpty() && o.bootProblems.isEmpty()) {
+            o.secondsToHealthy = BootDrillOperation.seconds(r0);
+            o.passedBy = "load";
+        }
+        long used = server.used();
+        o.scratchBytes = used >= 0 ? used : Math.max(0, listed);
     }
 
     /** Starts mariadbd as user mysql (setpriv execs it: the child's pid is the server's), journalled at once. */
@@ -284,7 +452,7 @@ final class MariadbLoad {
     }
 
     /** Every table of the dump must exist in the loaded server with the dump's row count. */
-    private void compare(DumpRowCounter c, Path socket, BootDrillOperation.Outcome o) {
+    private void compare(DumpRowCounter c, Server server, BootDrillOperation.Outcome o) {
         StringBuilder sql = new StringBuilder("SELECT table_schema, table_name FROM information_schema.tables"
                 + " WHERE table_type = 'BASE TABLE';\n");
         List<String> counted = new ArrayList<>();
@@ -294,7 +462,7 @@ final class MariadbLoad {
                 counted.add(key);
             }
         }
-        ProcessResult tables = runner.run(ProcessSpec.of(client(socket, "-N", "-B", "-e", sql.toString())).build());
+        ProcessResult tables = runner.run(ProcessSpec.of(server.client("-N", "-B", "-e", sql.toString())).build());
         if (!tables.ok()) {
             o.boot("listing the loaded tables failed: " + lastLine(tables.stderrTail(), tables.exitCode()));
             return;
@@ -326,7 +494,7 @@ final class MariadbLoad {
         }
         List<BootDrillReport.TableCount> out = new ArrayList<>();
         if (!asked.isEmpty()) {
-            ProcessResult r = runner.run(ProcessSpec.of(client(socket, "-N", "-B")).stdin(
+            ProcessResult r = runner.run(ProcessSpec.of(server.client("-N", "-B")).stdin(
                     new java.io.ByteArrayInputStream(counts.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))).build());
             if (!r.ok()) {
                 o.boot("counting the loaded rows failed: " + lastLine(r.stderrTail(), r.exitCode()));

@@ -118,4 +118,15 @@ class BootDrillPartsTest {
         assertFalse(Files.exists(j.file()));
         assertTrue(log.get(0).contains("removed scratch path " + scratch + " left by dead cfs-backup pid " + gone.pid()), log.toString());
     }
+
+    @Test
+    void theContainerOfADockerExecDumpIsFound() {
+        assertEquals("mariadb", MariadbLoad.execContainer(List.of("docker", "exec", "mariadb", "mariadb-dump",
+                "--single-transaction", "--all-databases")));
+        assertEquals("db1", MariadbLoad.execContainer(List.of("/usr/bin/docker", "exec", "-i", "-u", "mysql", "--env=A=1",
+                "db1", "mysqldump", "--all-databases")));
+        assertNull(MariadbLoad.execContainer(List.of("mariadb-dump", "--all-databases")));
+        assertNull(MariadbLoad.execContainer(List.of("docker", "exec", "db1", "sh", "-c", "mariadb-dump -A")));
+        assertNull(MariadbLoad.execContainer(List.of("docker", "run", "db1", "mariadb-dump")));
+    }
 }
