@@ -138,11 +138,9 @@ final class MariadbLoad {
         long need = Math.max(0, listed[0]) * 2 + SERVER_OVERHEAD;
         String container = execContainer(s.command());
         long r0 = System.nanoTime();
+        o.container = container;
         try (Server server = container != null ? containerServer(s, container, need) : hostServer(s, need, listed[0])) {
             o.startS = BootDrillOperation.seconds(r0);
-            if (container != null) {
-                o.container = container;
-            }
             loadAndCheck(server, snap, path, listed[0], r0, o);
         }
     }
@@ -236,7 +234,7 @@ final class MariadbLoad {
     /** Where the throw-away server of the container path keeps its datadir and socket (the scratch volume). */
     static final String CONTAINER_DIR = "/var/lib/cfs-bootdrill";
     /** The server's start inside a scratch container of the live server's image (MariaDB or MySQL program names). */
-    static final String CONTAINER_SCRIPT = "set -e; d=" + CONTAINER_DIR + "/data; mkdir -p \"$d\"; chown mysql:mysql \"$d\";"
+    static final String CONTAINER_SCRIPT = "set -e; d=" + CONTAINER_DIR + "/data; mkdir -p \"$d\"; chown mysql:mysql " + CONTAINER_DIR + " \"$d\";"
             + " if command -v mariadb-install-db >/dev/null; then i=mariadb-install-db; else i=mysql_install_db; fi;"
             + " if command -v mariadbd >/dev/null; then m=mariadbd; else m=mysqld; fi;"
             + " \"$i\" --no-defaults --user=mysql --datadir=\"$d\" --auth-root-authentication-method=socket --skip-test-db"

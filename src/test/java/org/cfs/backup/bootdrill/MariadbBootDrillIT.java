@@ -150,6 +150,56 @@ class MariadbBootDrillIT {
         assertEquals(before, databases());
     }
 
+    /** The MariaDB image bin/install-deps builds (a debootstrapped Debian 12 root with mariadb-server). */
+    static final String MARIADB_IMAGE = "cfs-mariadb:latest";
+
+    @Test
+    void dumpFromAContainerLoadsIntoAScratchContainerOfItsImage() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                new ProcessBuilder("docker", "image", "inspect", MARIADB_IMAGE).start().waitFor() == 0,
+                MARIADB_IMAGE + " is missing: bin/install-deps builds it");
+        String live = "cfs-it-" + id.replace('_', '-') + "-mariadb";
+        try {
+            ItEnv.sh("docker", "run", "-d", "--name", live, MARIADB_IMAGE, "sh", "-c",
+                    "mkdir -p /run/mysqld && chown mysql: /run/mysqld && mariadb-install-db --user=mysql"
+                            + " --datadir=/var/lib/mysql >/dev/null && exec mariadbd --user=mysql");
+            long deadline = System.nanoTime() + 90_000_000_000L;
+            while (new ProcessBuilder("docker", "exec", live, "mariadb-admin", "ping").start().waitFor() != 0) {
+                assertTrue(System.nanoTime() < deadline, "the live MariaDB container did not start");
+                Thread.sleep(300);
+            }
+            ItEnv.sh("docker", "exec", live, "mariadb", "-e", "CREATE DATABASE app; CREATE DATABASE crm;"
+                    + " CREATE TABLE app.users (id INT PRIMARY KEY, name TEXT); CREATE TABLE crm.deals (id INT, v TEXT);"
+                    + " INSERT INTO app.users VALUES (1,'ann'),(2,'bob (the builder)'),(3,'it''s');"
+                    + " INSERT INTO crm.deals VALUES (1,'x');");
+            String before = ItEnv.sh("docker", "exec", live, "mariadb", "-N", "-e", "SHOW DATABASES");
+            String src = "cdb-" + id;
+            env.writeConfig("""
+                      - name: %s
+                        command: [docker, exec, %s, mariadb-dump, --single-transaction, --databases, app, crm]
+                    """.formatted(src, live));
+            assertEquals(0, env.cli("init").exit());
+            ItEnv.Run bk = env.cli("backup");
+            assertEquals(0, bk.exit(), bk.toString());
+            ItEnv.Run r = env.cli("drill", "--boot", "--json");
+            assertEquals(0, r.exit(), r.toString());
+            JsonNode boot = r.json().get("sources").get(0).get("boot");
+            assertEquals(live, boot.get("container").asText());
+            Map<String, Long> rows = new HashMap<>();
+            for (JsonNode t : boot.get("tables")) {
+                assertEquals(t.get("dump_rows").asLong(), t.get("loaded_rows").asLong(), t.toString());
+                rows.put(t.get("database").asText() + "." + t.get("table").asText(), t.get("loaded_rows").asLong());
+            }
+            assertEquals(Map.of("app.users", 3L, "crm.deals", 1L), rows);
+            assertEquals(before, ItEnv.sh("docker", "exec", live, "mariadb", "-N", "-e", "SHOW DATABASES"));
+            assertEquals("running", ItEnv.state(live));
+            assertEquals("", ItEnv.sh("docker", "ps", "-a", "-q", "--filter", "label=cfs-backup.boot-drill.source=" + src));
+            assertEquals("", ItEnv.sh("docker", "volume", "ls", "-q", "--filter", "label=cfs-backup.boot-drill.source=" + src));
+        } finally {
+            new ProcessBuilder("docker", "rm", "-f", live).start().waitFor();
+        }
+    }
+
     private void assertNothingLeft() throws Exception {
         for (Path parent : new Path[] {env.dir.resolve("state"), Path.of("/var/tmp")}) {
             if (Files.isDirectory(parent)) {
