@@ -11,7 +11,9 @@ public enum Job {
     CHECK(true),
     DRILL(true),
     QUOTA(false),
-    AUDIT(false);
+    AUDIT(false),
+    /** {@code drill --boot}: each app started on its restored data (issue 16). */
+    BOOT_DRILL(true);
 
     private final boolean repository;
 

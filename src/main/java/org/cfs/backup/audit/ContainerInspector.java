@@ -22,6 +22,8 @@ import org.cfs.backup.process.ProcessSpec;
 public final class ContainerInspector {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /** The label of a boot drill's scratch containers, which the audit leaves out. */
+    static final String BOOT_DRILL_LABEL = "cfs-backup.boot-drill";
 
     private final String docker;
     private final ProcessRunner runner;
@@ -91,6 +93,9 @@ public final class ContainerInspector {
             return out;
         }
         for (JsonNode c : root) {
+            if (c.path("Config").path("Labels").has(BOOT_DRILL_LABEL)) {
+                continue; // a boot drill's own throw-away copy (issue 16): no network, removed afterwards
+            }
             JsonNode hc = c.path("HostConfig");
             List<Mount> mounts = new ArrayList<>();
             for (JsonNode m : c.path("Mounts")) {

@@ -28,8 +28,18 @@ final class DrillCommand extends BaseCommand {
     @Option(names = "--host", paramLabel = "NAME", description = "Drill the snapshots of this host (default: the config's host).")
     String host;
 
+    @Option(names = "--boot", description = "Boot drill: start a throw-away copy of each app on its restored data (no network);"
+            + " load MariaDB dumps into a throw-away server; check every SQLite database.")
+    boolean boot;
+
     @Override
     public Integer call() {
+        if (boot) {
+            if (full) {
+                throw org.cfs.backup.CfsException.usage("--boot and --full are separate drills: run one, then the other");
+            }
+            return BootDrillCli.print(this, jobs().bootDrill(JobRequest.of(sources)), output.json);
+        }
         DrillReport r = jobs().drill(JobRequest.of(sources).withFull(full).withHost(host));
         if (output.json) {
             JsonOutput.print(out(), r);

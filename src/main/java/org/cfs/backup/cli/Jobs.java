@@ -19,6 +19,8 @@ import org.cfs.backup.audit.ContainerInspector;
 import org.cfs.backup.backup.BackupOperation;
 import org.cfs.backup.backup.BackupReport;
 import org.cfs.backup.backup.ProgressListener;
+import org.cfs.backup.bootdrill.BootDrillOperation;
+import org.cfs.backup.bootdrill.BootDrillReport;
 import org.cfs.backup.config.Config;
 import org.cfs.backup.config.SourceConfig;
 import org.cfs.backup.drill.CheckOperation;
@@ -63,6 +65,7 @@ public final class Jobs implements JobRunner {
             case DRILL -> drill(request);
             case QUOTA -> quota();
             case AUDIT -> audit();
+            case BOOT_DRILL -> bootDrill(request);
         };
     }
 
@@ -108,6 +111,18 @@ public final class Jobs implements JobRunner {
             try (OperationLock lock = s.lock(request.full() ? "drill --full" : "drill")) {
                 return new DrillOperation(s.config(), s.restic(), s.docker(), s.cancellation(), s.history(),
                         s.auditLog(), this::say).host(request.host()).run(selected, request.full());
+            }
+        });
+    }
+
+    /** {@code drill --boot}: one at a time per state dir, never beside a backup or restore (the lock). */
+    public BootDrillReport bootDrill(JobRequest request) {
+        List<SourceConfig> selected = selected(request);
+        return around(Job.BOOT_DRILL, false, () -> {
+            try (OperationLock lock = s.lock("drill --boot")) {
+                return new BootDrillOperation(s.config(), s.restic(), s.docker(), s.runner(), s.cancellation(),
+                        s.history(), s.auditLog(), s.scratchJournal(), s.binary("sqlite3"), this::say)
+                        .run(selected, !request.sources().isEmpty());
             }
         });
     }

@@ -210,8 +210,18 @@ public final class Services {
         return OperationLock.acquire(config().stateDir(), command);
     }
 
+    /** The boot drills' scratch journal (issue 16). */
+    public org.cfs.backup.state.ScratchJournal scratchJournal() {
+        return new org.cfs.backup.state.ScratchJournal(config().stateDir());
+    }
+
     private void reconcileJournal() {
         AuditLog audit = new AuditLog(config.logDir());
+        // boot drills (issue 16): scratch containers, volumes, folders and processes of a dead run
+        new org.cfs.backup.state.ScratchJournal(config.stateDir()).reconcile(docker(), line -> {
+            err.println("cfs-backup: " + line);
+            audit.record("reconcile", "removed", line);
+        });
         List<QuiesceJournal.Entry> handled = new QuiesceJournal(config.stateDir()).reconcile(docker(), line -> {
             err.println("cfs-backup: " + line);
             audit.record("reconcile", "resumed", line);

@@ -49,10 +49,13 @@ final class StatusCommand extends BaseCommand {
         }
         out().println("sources:");
         for (StatusReport.SourceStatus src : d.sources()) {
-            out().printf(Locale.ROOT, "  %-20s last backup %s, newest snapshot %s%s%n", src.source(),
+            out().printf(Locale.ROOT, "  %-20s last backup %s, newest snapshot %s%s%s%n", src.source(),
                     src.lastBackup() == null ? "never" : when(src.lastBackup(), d.now(), zone) + " " + src.lastBackupStatus(),
                     src.newestSnapshotTime() == null ? "none" : when(src.newestSnapshotTime(), d.now(), zone),
-                    Boolean.TRUE.equals(src.stale()) ? "  STALE" : "");
+                    Boolean.TRUE.equals(src.stale()) ? "  STALE" : "",
+                    src.lastBootDrill() == null ? "" : ", boot drill " + when(src.lastBootDrill(), d.now(), zone) + " "
+                            + src.lastBootDrillStatus() + (src.lastBootDrillSecondsToHealthy() == null ? ""
+                            : String.format(Locale.ROOT, " (healthy after %.1fs)", src.lastBootDrillSecondsToHealthy())));
         }
         if (d.repositoryError() != null) {
             out().println("  repository: " + d.repositoryError());

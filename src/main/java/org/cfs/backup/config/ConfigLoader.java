@@ -485,9 +485,44 @@ public final class ConfigLoader {
                     throw error(k + ".restore-command", "applies to command sources only");
                 }
                 hook(k + ".restore-command", s.restoreCommand());
+                bootDrill(k + ".boot-drill", s);
                 out.add(s);
             }
             return List.copyOf(out);
+        }
+
+        /** {@code boot-drill:} of one source (issue 16). */
+        private void bootDrill(String key, SourceConfig s) {
+            BootDrillConfig b = s.bootDrill();
+            if (b == null) {
+                return;
+            }
+            if (b.container() != null && (s.volume() == null || b.container().isBlank())) {
+                throw error(key + ".container", s.volume() == null ? "applies to volume sources only"
+                        : "is empty (name the container whose copy the boot drill starts)");
+            }
+            hook(key + ".probe", b.probe());
+            if (b.probe() != null && s.volume() == null) {
+                throw error(key + ".probe", "applies to volume sources only (it runs in the drill's container)");
+            }
+            String[][] durations = {{"timeout", b.timeout()}, {"settle", b.settle()}, {"max-age", b.maxAge()}};
+            for (String[] d : durations) {
+                if (d[1] == null) {
+                    continue;
+                }
+                java.time.Duration v;
+                try {
+                    v = BootDrillConfig.parse(d[1]);
+                } catch (IllegalArgumentException e) {
+                    throw error(key + "." + d[0], e.getMessage());
+                }
+                if (v.isZero()) {
+                    throw error(key + "." + d[0], "must be more than zero");
+                }
+            }
+            if (b.settle() != null && b.timeout() != null && b.settleDuration().compareTo(b.timeoutDuration()) > 0) {
+                throw error(key + ".settle", b.settle() + " is longer than timeout " + b.timeoutDuration().toSeconds() + "s");
+            }
         }
 
         private void hook(String key, List<String> argv) {
@@ -528,7 +563,8 @@ public final class ConfigLoader {
                     cron("schedule.check", s.check(), d.check()),
                     cron("schedule.drill", s.drill(), d.drill()),
                     cron("schedule.quota", s.quota(), d.quota()),
-                    cron("schedule.audit", s.audit(), d.audit()));
+                    cron("schedule.audit", s.audit(), d.audit()),
+                    cron("schedule.boot-drill", s.bootDrill(), d.bootDrill()));
         }
 
         private String cron(String key, String value, String dflt) {

@@ -20,13 +20,36 @@ public record SourceConfig(
         List<String> before,
         List<String> after,
         List<String> drillCommand,
-        List<String> restoreCommand) {
+        List<String> restoreCommand,
+        BootDrillConfig bootDrill) {
 
-    /** Without {@code restore-command} (the argument list a dump is loaded with, issue 12). */
+    /** Without {@code restore-command} (issue 12) and {@code boot-drill} (issue 16). */
     public SourceConfig(String name, String volume, String path, List<String> paths, List<String> command,
                         String stdinFilename, Consistency consistency, List<String> exclude, List<String> before,
                         List<String> after, List<String> drillCommand) {
-        this(name, volume, path, paths, command, stdinFilename, consistency, exclude, before, after, drillCommand, null);
+        this(name, volume, path, paths, command, stdinFilename, consistency, exclude, before, after, drillCommand,
+                (List<String>) null, (BootDrillConfig) null);
+    }
+
+    /** With {@code restore-command}, without {@code boot-drill}. */
+    public SourceConfig(String name, String volume, String path, List<String> paths, List<String> command,
+                        String stdinFilename, Consistency consistency, List<String> exclude, List<String> before,
+                        List<String> after, List<String> drillCommand, List<String> restoreCommand) {
+        this(name, volume, path, paths, command, stdinFilename, consistency, exclude, before, after, drillCommand,
+                restoreCommand, (BootDrillConfig) null);
+    }
+
+    /** With {@code boot-drill}, without {@code restore-command}. */
+    public SourceConfig(String name, String volume, String path, List<String> paths, List<String> command,
+                        String stdinFilename, Consistency consistency, List<String> exclude, List<String> before,
+                        List<String> after, List<String> drillCommand, BootDrillConfig bootDrill) {
+        this(name, volume, path, paths, command, stdinFilename, consistency, exclude, before, after, drillCommand,
+                (List<String>) null, bootDrill);
+    }
+
+    /** {@code boot-drill:} with its defaults filled in (issue 16). */
+    public BootDrillConfig bootDrillOrDefault() {
+        return bootDrill == null ? BootDrillConfig.defaults() : bootDrill;
     }
 
     /** The kind of source, from which of the four keys is set. */

@@ -131,6 +131,76 @@ public final class Docker {
         return docker(action, args);
     }
 
+    // ---- boot drills (issue 16): scratch volumes and containers, inspected and removed ----
+
+    /** {@code docker inspect} of one container or image, as JSON (the first element of the array). */
+    public JsonNode inspect(String what, String ref) {
+        ProcessResult r = docker("inspecting " + what + " " + ref, "inspect", "--type", what, ref);
+        try {
+            JsonNode n = JSON.readTree(r.stdout());
+            return n.isArray() && n.size() > 0 ? n.get(0) : n;
+        } catch (JsonProcessingException e) {
+            throw new CfsException(ExitCode.FAILED, "cannot parse 'docker inspect " + ref + "'");
+        }
+    }
+
+    /** The engine's root folder (where volumes and container layers live), from {@code docker info}. */
+    public String rootDir() {
+        return docker("asking the Docker engine", "info", "--format", "{{.DockerRootDir}}").stdout().strip();
+    }
+
+    /** Creates a local volume with these labels ({@code key=value}). */
+    public Volume createVolume(String name, List<String> labels) {
+        List<String> a = new ArrayList<>(List.of("volume", "create"));
+        for (String l : labels) {
+            a.add("--label");
+            a.add(l);
+        }
+        a.add(name);
+        docker("creating volume " + name, a.toArray(String[]::new));
+        return volume(name);
+    }
+
+    /** {@code docker rm -f -v}; a container that does not exist is not an error. */
+    public void removeContainerIfExists(String name) {
+        ProcessResult r = runner.run(ProcessSpec.of(binary, "rm", "-f", "-v", name).survivesCancel().build());
+        if (!r.ok() && !r.stderrTail().contains("No such container")) {
+            throw new CfsException(ExitCode.FAILED, "removing container " + name + " failed: " + r.stderrTail().strip());
+        }
+    }
+
+    /** {@code docker volume rm -f}; a volume that does not exist is not an error. */
+    public void removeVolumeIfExists(String name) {
+        ProcessResult r = runner.run(ProcessSpec.of(binary, "volume", "rm", "-f", name).survivesCancel().build());
+        if (!r.ok() && !r.stderrTail().contains("no such volume") && !r.stderrTail().contains("No such volume")) {
+            throw new CfsException(ExitCode.FAILED, "removing volume " + name + " failed: " + r.stderrTail().strip());
+        }
+    }
+
+    /** The last lines of a container's output (stdout and stderr), or an empty string. */
+    public String logTail(String name, int lines) {
+        ProcessResult r = runner.run(ProcessSpec.of(binary, "logs", "--tail", Integer.toString(lines), name)
+                .survivesCancel().build());
+        String out = (r.stdout() == null ? "" : r.stdout().strip());
+        String err = r.ok() && r.stderrTail() != null ? r.stderrTail().strip() : "";
+        return (out + (out.isEmpty() || err.isEmpty() ? "" : "\n") + err).strip();
+    }
+
+    /** Runs a command in a running container ({@code docker exec}); the caller reads the result. */
+    public ProcessResult exec(String container, List<String> command, java.time.Duration timeout) {
+        List<String> a = new ArrayList<>(List.of(binary, "exec", container));
+        a.addAll(command);
+        return runner.run(ProcessSpec.of(a).timeout(timeout).build());
+    }
+
+    public String binary() {
+        return binary;
+    }
+
+    public ProcessRunner runner() {
+        return runner;
+    }
+
     private static String[] concat(List<String> head, List<String> tail) {
         List<String> all = new ArrayList<>(head);
         all.addAll(tail);

@@ -225,6 +225,7 @@ public final class DrillOperation {
                 r = restic.dump(snap.id(), root, in -> {
                     // entries are read ahead of the listing (bounded); a failed listing is reported below
                     v[0] = new TarVerifier(listing, root, live.get(root), problems, cmp);
+                    v[0].sqlite = SqliteSpool.create(config.stateDir(), restic.runner(), log); // issue 16
                     v[0].read(in);
                 });
             }
@@ -308,6 +309,7 @@ public final class DrillOperation {
                 // entries are read ahead of the listing, before it names its snapshot too (bounded):
                 // restic dump need not wait for restic ls; a failed listing is reported below
                 v[0] = new TarVerifier(listing, root, liveRoot, problems, cmp);
+                v[0].sqlite = SqliteSpool.create(config.stateDir(), restic.runner(), log); // issue 16
                 v[0].read(in);
                 if (v[0].listingFailed) {
                     // not the snapshot meant, or no listing: closing our end stops restic dump at its

@@ -3,6 +3,7 @@ package org.cfs.backup.drill;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -31,6 +32,8 @@ final class TarVerifier {
     long bytes;
     /** Set when the listing failed: the caller reports that, nothing more is checked. */
     boolean listingFailed;
+    /** Issue 16: SQLite files (found by their header) are copied aside and checked; null = no check. */
+    SqliteSpool sqlite;
 
     /** Files at least this large have their live copy hashed while their tar bytes are read. */
     static final long EARLY_LIVE_MIN = 4L << 20;
@@ -58,6 +61,19 @@ final class TarVerifier {
     }
 
     void read(InputStream stdout) {
+        try {
+            readTar(stdout);
+        } finally {
+            if (sqlite != null) {
+                List<String> found = sqlite.finish();
+                if (!listingFailed) {
+                    found.forEach(problems::add);
+                }
+            }
+        }
+    }
+
+    private void readTar(InputStream stdout) {
         // restic writes through a 1 MiB pipe (Restic.withLargePipe): read it in reads as large
         byte[] buf = new byte[1 << 20];
         // not closed here: the process runner drains and closes restic's stdout itself
@@ -75,14 +91,34 @@ final class TarVerifier {
                 if (type == ListingIndex.FILE) {
                     early = startEarly(path, e.getSize());
                     Fingerprint md = new Fingerprint();
+                    SqliteSpool.Sink sink = null;
+                    byte[] head = sqlite != null && e.getSize() >= 512 ? new byte[16] : null;
+                    int hn = 0;
                     try {
                         int r;
                         while ((r = tar.read(buf)) > 0) {
                             md.update(buf, 0, r);
                             n += r;
+                            if (sink != null) {
+                                sink.write(buf, 0, r);
+                            } else if (head != null && hn < head.length) {
+                                int take = Math.min(head.length - hn, r);
+                                System.arraycopy(buf, 0, head, hn, take);
+                                hn += take;
+                                if (hn == head.length && org.cfs.backup.bootdrill.SqliteCheck.isHeader(head)) {
+                                    sink = sqlite.start(path);
+                                    if (sink != null) {
+                                        sink.write(head, 0, head.length);
+                                        sink.write(buf, take, r - take);
+                                    }
+                                }
+                            }
                         }
                         fp = md.value();
                     } finally {
+                        if (sink != null) {
+                            sink.done(n == e.getSize());
+                        }
                         if (early != null) {
                             if (n == e.getSize()) {
                                 early.snapshotRead(fp);

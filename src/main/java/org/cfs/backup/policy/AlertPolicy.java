@@ -16,6 +16,7 @@ import org.cfs.backup.audit.AuditReport;
 import org.cfs.backup.audit.Finding;
 import org.cfs.backup.backup.BackupReport;
 import org.cfs.backup.backup.SourceResult;
+import org.cfs.backup.bootdrill.BootDrillReport;
 import org.cfs.backup.drill.CheckOperation.CheckReport;
 import org.cfs.backup.drill.DrillReport;
 import org.cfs.backup.drill.SourceDrill;
@@ -60,6 +61,8 @@ public final class AlertPolicy {
             quota(r);
         } else if (report instanceof AuditReport r) {
             audit(r);
+        } else if (report instanceof BootDrillReport r) {
+            bootDrill(r);
         }
         alerts.clear(jobKey(report.job()), report.job().word() + " ran again without error");
     }
@@ -123,6 +126,19 @@ public final class AlertPolicy {
                 List<String> p = s.problems() == null ? List.of() : s.problems();
                 alerts.raise(key, Severity.CRITICAL, "restore drill of " + s.source() + " failed",
                         p.isEmpty() ? "drill failed" : String.join("; ", p.subList(0, Math.min(5, p.size()))));
+            }
+        }
+    }
+
+    private void bootDrill(BootDrillReport report) {
+        for (BootDrillReport.Source s : report.sources()) {
+            String key = "boot-drill-failed:" + s.source();
+            if (s.passed()) {
+                alerts.clear(key, s.source() + " starts on its restored data again");
+            } else {
+                List<String> p = s.problems() == null ? List.of() : s.problems();
+                alerts.raise(key, Severity.CRITICAL, s.source() + " does not start on its restored data",
+                        p.isEmpty() ? "boot drill failed" : String.join("; ", p.subList(0, Math.min(5, p.size()))));
             }
         }
     }

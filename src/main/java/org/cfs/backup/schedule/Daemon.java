@@ -114,6 +114,7 @@ public final class Daemon {
                 case DRILL -> s.drill();
                 case QUOTA -> s.quota();
                 case AUDIT -> s.audit();
+                case BOOT_DRILL -> s.bootDrill();
             });
         }
         return m;

@@ -34,7 +34,9 @@ public final class StatusReport {
     /** One source: its last backup attempt and the newest snapshot the repository holds. */
     public record SourceStatus(String source, Instant lastBackup, String lastBackupStatus, String snapshotId,
                                Long size, Double durationS, Double downtimeS, Long dataAdded,
-                               Instant lastSuccess, Instant newestSnapshotTime, Long snapshotAgeS, Boolean stale) {
+                               Instant lastSuccess, Instant newestSnapshotTime, Long snapshotAgeS, Boolean stale,
+                               Instant lastBootDrill, String lastBootDrillStatus, Double lastBootDrillSecondsToHealthy,
+                               Instant lastPassedBootDrill) {
     }
 
     /** One job: last run (start), its outcome, the next fire time. */
@@ -103,11 +105,17 @@ public final class StatusReport {
             Instant newest = repoError == null ? Freshness.newest(s, snaps) : null;
             Boolean stale = repoError != null ? null
                     : newest == null || java.time.Duration.between(newest, now).compareTo(staleAfter) > 0;
+            // boot drills (issue 16): the last one of the source, and the last that passed
+            RunRecord boot = Metrics.last(records, "boot-drill", s, false);
+            RunRecord bootOk = Metrics.last(records, "boot-drill", s, true);
             sources.add(new SourceStatus(s, last == null ? null : last.end(), last == null ? null : last.status(),
                     last == null ? null : last.snapshotId(), asLong(f.get("bytes_processed")),
                     asDouble(f.get("duration_s")), asDouble(f.get("downtime_s")), asLong(f.get("data_added")),
                     ok == null ? null : ok.end(), newest,
-                    newest == null ? null : java.time.Duration.between(newest, now).toSeconds(), stale));
+                    newest == null ? null : java.time.Duration.between(newest, now).toSeconds(), stale,
+                    boot == null ? null : boot.end(), boot == null ? null : boot.status(),
+                    bootOk == null || bootOk.figures() == null ? null : asDouble(bootOk.figures().get("seconds_to_healthy")),
+                    bootOk == null ? null : bootOk.end()));
         }
         List<JobStatus> jobs = new ArrayList<>();
         Daemon.crons(config.schedule()).forEach((job, cron) -> {

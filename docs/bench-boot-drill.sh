@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Boot drill figures for docs/boot-drills.md (issue 16), on this machine's real restic, rclone and
+# Docker: a boot drill of a volume of SIZE_MIB (default 1024) against a raw `restic restore` of the
+# same snapshot, the app's own start measured apart; and a streaming drill of a volume holding a
+# DB_MIB (default 100) SQLite database against one holding the same bytes with the header blanked
+# (so only the SQLite check differs), drilled in turns; duration_s from drill --json.
+# Usage: docs/bench-boot-drill.sh [RUNS]   (needs target/cfs-backup.jar; run as root)
+set -euo pipefail
+runs=${1:-3}
+size=${SIZE_MIB:-1024}
+db_mib=${DB_MIB:-100}
+here=$(cd "$(dirname "$0")/.." && pwd)
+cli="$here/bin/cfs-backup"
+id=bench-$$-$RANDOM
+dir=$(mktemp -d /var/tmp/cfs-bench-XXXXXX)
+vol=cfs-$id-vol
+dbvol=cfs-$id-db
+plainvol=cfs-$id-plain
+app=cfs-$id-app
+cleanup() {
+  docker rm -f "$app" "$app-db" >/dev/null 2>&1 || true
+  docker volume rm -f "$vol" "$dbvol" "$plainvol" >/dev/null 2>&1 || true
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+echo "pw-$id" > "$dir/pw"
+printf '[b]\ntype = local\n' > "$dir/rclone.conf"
+cat > "$dir/config.yaml" <<YAML
+host: bench
+repository: {url: "rclone:b:$dir/repo", password-file: $dir/pw}
+rclone: {config: $dir/rclone.conf}
+state-dir: $dir/state
+log-dir: $dir/log
+cache-dir: $dir/cache
+sources:
+  - name: vol
+    volume: $vol
+    boot-drill: {probe: [/bin/true]}
+  - name: db
+    volume: $dbvol
+  - name: plain
+    volume: $plainvol
+YAML
+docker volume create "$vol" >/dev/null
+docker volume create "$dbvol" >/dev/null
+docker volume create "$plainvol" >/dev/null
+mp=$(docker volume inspect --format '{{.Mountpoint}}' "$vol")
+n=$((size / 64))
+for i in $(seq 1 "$n"); do head -c $((64 << 20)) /dev/urandom > "$mp/blob-$i"; done
+docker run -d --name "$app" -v "$vol:/data" cfs-busybox:latest /bin/sleep 3600 >/dev/null
+dbmp=$(docker volume inspect --format '{{.Mountpoint}}' "$dbvol")
+sqlite3 "$dbmp/webui.db" "CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB);
+  WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c WHERE x < $((db_mib * 1024 * 1024 / 1100)))
+  INSERT INTO t(v) SELECT randomblob(1000) FROM c;"
+plainmp=$(docker volume inspect --format '{{.Mountpoint}}' "$plainvol")
+cp "$dbmp/webui.db" "$plainmp/webui.db"
+printf 'XXXXXXXXXXXXXXXX' | dd of="$plainmp/webui.db" bs=1 seek=0 count=16 conv=notrunc status=none
+docker run -d --name "$app-db" -v "$dbvol:/data" cfs-busybox:latest /bin/sleep 3600 >/dev/null
+export CFS_BACKUP_CONFIG="$dir/config.yaml"
+"$cli" init >/dev/null
+"$cli" backup >/dev/null
+restic_() { RESTIC_PASSWORD_FILE="$dir/pw" RCLONE_CONFIG="$dir/rclone.conf" restic -r "rclone:b:$dir/repo" --cache-dir "$dir/cache" "$@"; }
+snap=$(restic_ snapshots --json --tag vol | python3 -c 'import json,sys; print(json.load(sys.stdin)[-1]["id"])' 2>/dev/null \
+  || restic_ snapshots --json --tag vol | grep -o '"id":"[0-9a-f]*"' | tail -1 | cut -d'"' -f4)
+echo "volume: $size MiB in $n files; snapshot $snap; runs: $runs"
+raw_restore() {
+  t=$(mktemp -d "$dir/raw-XXXX")
+  s0=$(date +%s.%N)
+  restic_ restore "$snap" --target "$t" >/dev/null
+  s1=$(date +%s.%N)
+  rm -rf "$t"
+  raw=$(echo "$s1 - $s0" | bc)
+}
+boot_drill() {
+  b0=$(date +%s.%N)
+  out=$("$cli" drill --boot --json vol)
+  b1=$(date +%s.%N)
+  boot=$(echo "$b1 - $b0" | bc)
+}
+for r in $(seq 1 "$runs"); do
+  # in turns, so that neither profits from the caches the other warmed
+  if [ $((r % 2)) -eq 1 ]; then raw_restore; boot_drill; else boot_drill; raw_restore; fi
+  # the app's own start, apart: a copy of the container on an existing volume, until the probe answers
+  a0=$(date +%s.%N)
+  docker run -d --name "$app-start" --network none -v "$vol:/data" cfs-busybox:latest /bin/sleep 60 >/dev/null
+  until docker exec "$app-start" /bin/true 2>/dev/null; do sleep 0.05; done
+  a1=$(date +%s.%N)
+  docker rm -f "$app-start" >/dev/null
+  start=$(echo "$a1 - $a0" | bc)
+  sth=$(echo "$out" | grep -o '"seconds_to_healthy" : [0-9.]*' | head -1 | awk '{print $3}')
+  rs=$(echo "$out" | grep -o '"restore_s" : [0-9.]*' | head -1 | awk '{print $3}')
+  ss=$(echo "$out" | grep -o '"start_s" : [0-9.]*' | head -1 | awk '{print $3}')
+  printf 'run %d: raw restic restore %.1fs, app start apart %.2fs, boot drill command %.1fs (seconds_to_healthy %s = restore %s + start %s), ratio %.3f\n' \
+    "$r" "$raw" "$start" "$boot" "$sth" "$rs" "$ss" "$(echo "$sth / ($raw + $start)" | bc -l)"
+done
+# SQLite check in the streaming drill: the same bytes with and without the SQLite header, in turns
+dur() { "$cli" drill --json "$1" | grep -o '"duration_s" : [0-9.]*' | head -1 | awk '{print $3}'; }
+for r in $(seq 1 "$runs"); do
+  with=$(dur db)
+  without=$(dur plain)
+  printf 'run %d: streaming drill of a %d MiB SQLite database: with its check %.2fs, the same bytes without the header %.2fs (%+.1f %%)\n' \
+    "$r" "$db_mib" "$with" "$without" "$(echo "($with - $without) * 100 / $without" | bc -l)"
+done
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
