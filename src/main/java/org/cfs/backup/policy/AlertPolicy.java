@@ -228,6 +228,22 @@ public final class AlertPolicy {
         }
     }
 
+    /**
+     * One source's boot-drill freshness: {@code boot-drill-stale:SOURCE} open while its last passed
+     * boot drill is older than {@code boot-drill.max-age} (or none passed since boot drills ran).
+     */
+    public void bootDrillFreshness(String source, Instant lastPassed, boolean stale, Duration maxAge) {
+        String key = "boot-drill-stale:" + source;
+        if (stale) {
+            alerts.raise(key, Severity.WARNING, "no recent boot drill of " + source + " passed", lastPassed == null
+                    ? "no boot drill of " + source + " has passed yet"
+                    : "the last boot drill of " + source + " that passed is from " + lastPassed + ", older than boot-drill.max-age "
+                    + maxAge.toDays() + "d");
+        } else {
+            alerts.clear(key, "a boot drill of " + source + " passed within boot-drill.max-age");
+        }
+    }
+
     /** Whether the repository's snapshot list could be read (the freshness check's own condition). */
     public void repositoryReadable(String errorOrNull) {
         if (errorOrNull == null) {

@@ -490,8 +490,35 @@ public final class Daemon {
         if ((job == Job.BACKUP || job == Job.QUOTA) && !ctx.cancellation().isCancelled()) {
             checkFreshness();
         }
+        if (job == Job.BOOT_DRILL || job == Job.BACKUP) {
+            checkBootDrills();
+        }
         writeMetrics();
         return outcome;
+    }
+
+    /**
+     * Sources with a {@code boot-drill:} block: the last passed boot drill must be younger than
+     * its {@code max-age} once boot drills have run for it (a fresh install is not stale yet).
+     */
+    private void checkBootDrills() {
+        List<RunRecord> records = ctx.history().all();
+        Instant now = ctx.clock().instant();
+        AlertPolicy policy = new AlertPolicy(ctx.alerts());
+        for (SourceConfig s : ctx.config().sources()) {
+            if (s.bootDrill() == null || !s.bootDrill().enabledOrDefault()) {
+                continue;
+            }
+            RunRecord passed = Metrics.last(records, "boot-drill", s.name(), true);
+            RunRecord any = Metrics.last(records, "boot-drill", s.name(), false);
+            if (any == null) {
+                continue;
+            }
+            Duration maxAge = s.bootDrill().maxAgeDuration();
+            Instant last = passed == null ? null : passed.end();
+            boolean stale = last == null || Duration.between(last, now).compareTo(maxAge) > 0;
+            safely("alerts", () -> policy.bootDrillFreshness(s.name(), last, stale, maxAge));
+        }
     }
 
     /** Lists the snapshots (without a lock) and raises or clears {@code stale:<source>}. */

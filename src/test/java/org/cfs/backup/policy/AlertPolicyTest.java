@@ -170,4 +170,23 @@ class AlertPolicyTest {
         policy.repositoryReadable(null);
         assertFalse(alerts.open.containsKey("repository-unreachable"));
     }
+
+    @Test
+    void bootDrillsOpenAndClearTheirConditions() {
+        var boot = new org.cfs.backup.bootdrill.BootDrillReport.Boot(false, null, List.of("exit 3"), "c", "i", 1.0, null,
+                null, 0L, 0, List.of());
+        var failed = new org.cfs.backup.bootdrill.BootDrillReport.Source("webui", false, "abcd", 1, 1, 1.0,
+                List.of("container exited 3: database is malformed"), "boot-volume", boot);
+        policy.reported(new org.cfs.backup.bootdrill.BootDrillReport(false, List.of(failed)));
+        assertTrue(alerts.open.get("boot-drill-failed:webui").message().contains("database is malformed"));
+        var passed = new org.cfs.backup.bootdrill.BootDrillReport.Source("webui", true, "abcd", 1, 1, 1.0, List.of(),
+                "boot-volume", boot);
+        policy.reported(new org.cfs.backup.bootdrill.BootDrillReport(true, List.of(passed)));
+        assertFalse(alerts.open.containsKey("boot-drill-failed:webui"));
+
+        policy.bootDrillFreshness("webui", Instant.parse("2026-11-01T06:30:00Z"), true, Duration.ofDays(8));
+        assertTrue(alerts.open.get("boot-drill-stale:webui").message().contains("older than boot-drill.max-age 8d"));
+        policy.bootDrillFreshness("webui", Instant.parse("2026-11-30T06:30:00Z"), false, Duration.ofDays(8));
+        assertFalse(alerts.open.containsKey("boot-drill-stale:webui"));
+    }
 }
