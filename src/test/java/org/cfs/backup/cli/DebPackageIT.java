@@ -44,7 +44,7 @@ class DebPackageIT {
         assertEquals(version, field("Version"));
         assertEquals("all", field("Architecture"));
         assertEquals("default-jre-headless (>= 2:1.17) | java17-runtime-headless, restic, rclone", field("Depends"));
-        assertEquals("docker.io | docker-ce, mariadb-client", field("Recommends"));
+        assertEquals("docker.io | docker-ce, mariadb-client, sqlite3", field("Recommends"));
         if (version.endsWith("~SNAPSHOT")) {
             // a pre-release sorts before the release it leads to
             String release = version.substring(0, version.length() - "~SNAPSHOT".length());
