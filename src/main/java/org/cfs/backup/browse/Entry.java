@@ -13,6 +13,11 @@ import org.cfs.backup.restic.Restic;
 public record Entry(String name, String path, String type, long size, String mode, long uid, long gid, Instant mtime,
                     String linktarget) {
 
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isDirLike() {
+        return "dir".equals(type);
+    }
+
     static Entry of(Restic.LsNode n, String relPath) {
         return new Entry(n.name(), relPath, n.type(), n.isFile() ? n.size() : 0, mode(n.mode()), n.uid(), n.gid(),
                 n.mtime(), n.linktarget());

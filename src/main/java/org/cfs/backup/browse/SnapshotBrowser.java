@@ -99,7 +99,7 @@ public final class SnapshotBrowser {
         List<Snapshot> matches = restic.snapshotsNoLock(config.host(), names).stream()
                 .filter(s -> s.id().startsWith(p)).toList();
         if (matches.isEmpty()) {
-            throw CfsException.usage("snapshot " + idOrLatest + " does not exist"
+            throw new NotFoundException("snapshot " + idOrLatest + " does not exist"
                     + (named == null ? " among this host's sources" : " for source '" + named.name() + "'"));
         }
         if (matches.size() > 1) {
@@ -237,7 +237,7 @@ public final class SnapshotBrowser {
             return new Page(r.id(), r.source().name(), shown, List.of(Entry.of(self[0], clean(rel))), null);
         }
         if (self[0] == null && entries.isEmpty() && !abs.equals("/")) {
-            throw CfsException.usage("no " + shown + " in snapshot " + r.snapshot().shortIdOrPrefix() + " of "
+            throw new NotFoundException("no " + shown + " in snapshot " + r.snapshot().shortIdOrPrefix() + " of "
                     + r.source().name());
         }
         return new Page(r.id(), r.source().name(), shown, entries,

@@ -23,7 +23,10 @@ final class DaemonCommand extends BaseCommand {
         Services s = services();
         Daemon.Context ctx = new Daemon.Context(s.config(), s.configPath().toAbsolutePath(), s.cancellation(), s.clock(),
                 s.alerts(), s.restic(), s.history(), s.auditLog(), new InProcess(s), err());
-        return new Daemon(ctx).run();
+        // issue 17: the web console beside the schedule when web: is set, stopped when the daemon stops
+        try (org.cfs.backup.web.WebServer web = WebCommand.startBesideDaemon(s)) {
+            return new Daemon(ctx).run();
+        }
     }
 
     /** Runs a job as the same CLI command, in this JVM, with the daemon's environment and cancellation. */

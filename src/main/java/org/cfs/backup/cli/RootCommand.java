@@ -21,7 +21,7 @@ public final class RootCommand implements Runnable {
     static final List<Class<?>> COMMANDS = List.of(InitCommand.class, BackupCommand.class, SnapshotsCommand.class,
             RestoreCommand.class, DrillCommand.class, CheckCommand.class, PruneCommand.class, StatusCommand.class,
             QuotaCommand.class, AuditCommand.class, DaemonCommand.class, RemoteCommand.class, DemoCommand.class,
-            LsCommand.class, FindCommand.class, DiffCommand.class);
+            LsCommand.class, FindCommand.class, DiffCommand.class, WebCommand.class);
 
     /** The command names, for callers that ask whether a command exists in this build. */
     static List<String> commandNames() {

@@ -25,7 +25,8 @@ public record Config(
         Path metricsFile,
         String staleAfter,
         int checkSubsets,
-        String metricsListen) {
+        String metricsListen,
+        WebConfig web) {
 
     public Optional<SourceConfig> source(String name) {
         return sources.stream().filter(s -> s.name().equals(name)).findFirst();

@@ -246,8 +246,33 @@ public final class ConfigLoader {
                     throw error("metrics-listen", "'" + listen + "' must be a loopback address and port, like 127.0.0.1:9187");
                 }
             }
+            WebConfig web = web(raw.web());
             return new Config(file, host, repo, rclone, stateDir, logDir, cacheDir, sources, retention, schedule,
-                    quota, alerts, audit, metrics, staleAfter, checkSubsets, listen);
+                    quota, alerts, audit, metrics, staleAfter, checkSubsets, listen, web);
+        }
+
+        /** {@code web:} (issue 17): absent means no console; a non-loopback listen needs allow-remote. */
+        private WebConfig web(WebConfig w) {
+            if (w == null) {
+                return null;
+            }
+            String listen = w.listen() == null ? WebConfig.DEFAULT_LISTEN : w.listen();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\[[0-9a-fA-F:]+\\]|[A-Za-z0-9.-]+):(\\d{1,5})")
+                    .matcher(listen);
+            if (!m.matches() || Integer.parseInt(m.group(2)) < 1 || Integer.parseInt(m.group(2)) > 65535) {
+                throw error("web.listen", "'" + listen + "' must be an address and port, like 127.0.0.1:8321");
+            }
+            if (w.passwordFile() == null || w.passwordFile().isBlank()) {
+                throw error("web.password-file", "is required (a file holding the console's password)");
+            }
+            readableFile("web.password-file", w.passwordFile());
+            WebConfig v = new WebConfig(listen, w.passwordFile(), Boolean.TRUE.equals(w.allowRemote()),
+                    Boolean.TRUE.equals(w.tlsProxy()));
+            if (!v.loopback() && !v.remoteAllowed()) {
+                throw error("web.listen", "'" + listen + "' is not a loopback address: the console can read every "
+                        + "backed-up secret; set web.allow-remote: true to serve it there (or use an SSH tunnel)");
+            }
+            return v;
         }
 
         private static String localHostName() {
@@ -524,6 +549,7 @@ public final class ConfigLoader {
             String metricsFile,
             String staleAfter,
             Integer checkSubsets,
-            String metricsListen) {
+            String metricsListen,
+            WebConfig web) {
     }
 }
