@@ -15,7 +15,7 @@ function el(tag, attrs, ...children) {
     else if (k.startsWith("data-")) e.setAttribute(k, v);
     else e.setAttribute(k, v);
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined) continue;
     e.appendChild(typeof c === "string" || typeof c === "number" ? document.createTextNode(String(c)) : c);
   }
@@ -63,7 +63,7 @@ function stateClass(s) {
 
 function show(...nodes) {
   const v = document.getElementById("view");
-  v.replaceChildren(...nodes);
+  v.replaceChildren(...nodes.filter(n => n !== null && n !== undefined));
 }
 
 // ---- job banner: progress of the running job on every page ----
@@ -106,7 +106,8 @@ async function dashboard() {
     if (s.stale !== false) problems.push(s.source + ": " + (s.newest_snapshot_time ? "stale" : "no snapshot"));
     if (s.last_backup_status && s.last_backup_status !== "ok") problems.push(s.source + ": last backup " + s.last_backup_status);
     const d = lastDrill[s.source];
-    if (d && d.status !== "ok") problems.push(s.source + ": last drill " + d.status);
+    if (!d) problems.push(s.source + ": never drilled");
+    else if (d.status !== "ok") problems.push(s.source + ": last drill " + d.status);
   }
   if (st.repository_error) problems.push("repository: " + st.repository_error);
   for (const a of st.alerts) problems.push("alert: " + a.title);
