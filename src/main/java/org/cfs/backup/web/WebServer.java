@@ -228,7 +228,8 @@ public final class WebServer implements AutoCloseable {
         }
         if (post) {
             String token = ctx.header("X-CSRF-Token");
-            if (token == null && "application/x-www-form-urlencoded".equals(ctx.contentType())) {
+            String type = ctx.contentType();
+            if (token == null && type != null && type.startsWith("application/x-www-form-urlencoded")) {
                 token = ctx.formParam("csrf");
             }
             if (!Auth.csrfMatches(s, token)) {

@@ -177,5 +177,11 @@ class WebBrowserIT {
         wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#snapshot-list a.compare"))).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("diff-summary")));
         shot("diff");
+
+        // log out (a form post carrying the CSRF token): the API is closed again
+        driver.findElement(By.cssSelector("#logout-form button")).click();
+        wait.until(ExpectedConditions.urlToBe(web.base + "/login"));
+        driver.get(web.base + "/api/status");
+        assertTrue(driver.getPageSource().contains("log in first"), driver.getPageSource());
     }
 }
