@@ -45,6 +45,7 @@ public final class SnapshotBrowser {
     private final Restic restic;
     /** Snapshots never change: once resolved, a full id is kept (bounded, cleared when large). */
     private final Map<String, Resolved> byFullId = new ConcurrentHashMap<>();
+    private final FolderCursors cursors = new FolderCursors();
 
     public SnapshotBrowser(Config config, Restic restic) {
         this.config = config;
@@ -199,8 +200,10 @@ public final class SnapshotBrowser {
 
     /**
      * One page of a folder: the entries after the name {@code after} (exclusive), at most
-     * {@code limit}. restic is stopped as soon as the page is full, so a folder of a million
-     * entries costs one page of memory. A file's path gives a page holding that file.
+     * {@code limit}. Only a page is held: when it is full, restic is left blocked on its stdout,
+     * parked for the next page (asked with {@code after} = this page's {@code next}), and stopped
+     * when nobody asks within a minute. Any other {@code after} lists from the start and skips.
+     * A file's path gives a page holding that file.
      *
      * @throws CfsException exit 2 when the path does not exist in the snapshot
      */
@@ -208,40 +211,59 @@ public final class SnapshotBrowser {
         int lim = limit <= 0 ? DEFAULT_LIMIT : Math.min(limit, MAX_LIMIT);
         List<String> paths = r.snapshot().paths();
         String abs = absolutePath(paths, rel);
+        boolean paging = after != null && !after.isEmpty();
+        // the next page of a folder continues the restic run parked after the page before
+        FolderCursors.Cursor c = paging ? cursors.take(r.id(), abs, after) : null;
+        boolean resumed = c != null;
+        if (c == null) {
+            c = cursors.open(restic, r.id(), abs);
+        }
         List<Entry> entries = new ArrayList<>();
-        Restic.LsNode[] self = new Restic.LsNode[1];
-        boolean[] more = new boolean[1];
+        Restic.LsNode self = null;
+        boolean more = false;
         try {
-            restic.lsFolder(r.id(), abs, n -> {
+            Restic.LsNode n;
+            while ((n = c.next()) != null) {
                 if (n.path().equals(abs)) {
-                    self[0] = n;
-                    return;
+                    self = n;
+                    continue;
                 }
                 if (!parentOf(n.path()).equals(abs)) {
-                    return;
+                    continue;
                 }
-                if (after != null && !after.isEmpty() && compareNames(n.name(), after) <= 0) {
-                    return;
+                if (paging && !resumed && compareNames(n.name(), after) <= 0) {
+                    continue;
                 }
                 if (entries.size() == lim) {
-                    more[0] = true;
-                    throw new PageFull();
+                    c.pushBack(n);
+                    more = true;
+                    break;
                 }
                 entries.add(Entry.of(n, relativePath(paths, n.path())));
-            });
-        } catch (PageFull e) {
-            // the page is full; restic was stopped
+            }
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        if (more) {
+            cursors.park(r.id(), abs, entries.get(entries.size() - 1).name(), c);
+        } else {
+            c.close();
         }
         String shown = clean(rel).isEmpty() ? "/" : clean(rel);
-        if (self[0] != null && !self[0].isDir()) {
-            return new Page(r.id(), r.source().name(), shown, List.of(Entry.of(self[0], clean(rel))), null);
+        if (self != null && !self.isDir()) {
+            return new Page(r.id(), r.source().name(), shown, List.of(Entry.of(self, clean(rel))), null);
         }
-        if (self[0] == null && entries.isEmpty() && !abs.equals("/")) {
+        if (!resumed && self == null && entries.isEmpty() && !abs.equals("/")) {
             throw new NotFoundException("no " + shown + " in snapshot " + r.snapshot().shortIdOrPrefix() + " of "
                     + r.source().name());
         }
-        return new Page(r.id(), r.source().name(), shown, entries,
-                more[0] ? entries.get(entries.size() - 1).name() : null);
+        return new Page(r.id(), r.source().name(), shown, entries, more ? entries.get(entries.size() - 1).name() : null);
+    }
+
+    /** How many listings wait, parked, for their next page (for tests). */
+    int parkedListings() {
+        return cursors.parkedCount();
     }
 
     /** A node's metadata, or null when the path is not in the snapshot. */

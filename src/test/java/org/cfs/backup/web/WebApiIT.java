@@ -155,6 +155,11 @@ class WebApiIT {
         assertEquals(MANY, new HashSet<>(all).size());
         assertEquals("e000000", all.get(0));
         assertEquals(String.format("e%06d", MANY - 1), all.get(MANY - 1));
+        // any name as "after", not only the last page's: restic lists from the start and skips
+        JsonNode mid = json(get("/api/snapshots/" + id + "/ls?path=many&limit=3&after=e001499"));
+        assertEquals(List.of("e001500", "e001501", "e001502"), names(mid));
+        assertEquals("e001502", mid.get("next").asText());
+        assertEquals(List.of("e001503", "e001504"), names(json(get("/api/snapshots/" + id + "/ls?path=many&limit=2&after=e001502"))));
         JsonNode e = json(get("/api/snapshots/" + id + "/stat?path=docs/blob.bin"));
         for (String f : List.of("name", "type", "size", "mode", "uid", "gid", "mtime")) {
             assertTrue(e.has(f), f);
