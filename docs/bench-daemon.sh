@@ -4,7 +4,9 @@
 # is idle (started, first freshness check done, no job due), then reads VmRSS/VmHWM from /proc.
 # With MODE=after-job the state dir says the 03:00 backup was missed, so the daemon first makes up
 # one real backup in-process (restic as a child) and the figure is the idle RSS after that job.
-# Usage: docs/bench-daemon.sh [RUNS] [IDLE_SECONDS] [MODE: start|after-job]
+# With WEB=1 the config has a web: section, so the daemon serves the web console beside the
+# schedule; once ready, the script logs in and loads the dashboard's API calls once, then idles.
+# Usage: [WEB=1] docs/bench-daemon.sh [RUNS] [IDLE_SECONDS] [MODE: start|after-job]
 # (needs target/cfs-backup.jar and restic)
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
@@ -26,6 +28,13 @@ cache-dir: $work/cache
 sources:
   - {name: data, path: $work/data}
 YAML
+web_port=
+if [ "${WEB:-0}" = 1 ]; then
+  echo bench-web-password > "$work/web-pw"
+  web_port=$(( 20000 + RANDOM % 20000 ))
+  printf 'web: {listen: "127.0.0.1:%s", password-file: %s}\n' "$web_port" "$work/web-pw" >> "$work/config.yaml"
+  echo "web console on 127.0.0.1:$web_port"
+fi
 echo "launcher JVM flags: $(grep -o -- '-Xms[^}]*' bin/cfs-backup)"
 echo "java: $(java -version 2>&1 | head -1)"
 for i in $(seq 1 "$runs"); do
@@ -41,6 +50,15 @@ for i in $(seq 1 "$runs"); do
   [ "$mode" = after-job ] && ready="job backup: ok"
   for _ in $(seq 1 300); do grep -q "$ready" "$work/daemon.log" 2>/dev/null && break; sleep 0.2; done
   grep -q "$ready" "$work/daemon.log" || { echo "daemon not ready:" >&2; cat "$work/daemon.log" >&2; kill -TERM "$pid"; exit 1; }
+  if [ -n "$web_port" ]; then
+    b="http://127.0.0.1:$web_port"
+    curl -s -c "$work/jar" -o /dev/null -d password=bench-web-password "$b/login"
+    for p in / /assets/app.js /webjars/uplot/uPlot.iife.min.js /api/session /api/status /api/charts \
+        "/api/history?job=drill" /api/jobs "/api/snapshots?source=data"; do
+      curl -s -b "$work/jar" -o /dev/null -w '%{http_code} ' "$b$p"
+    done
+    echo
+  fi
   sleep "$idle"
   rss=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
   hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status")

@@ -19,6 +19,9 @@ final class DaemonCommand extends BaseCommand {
         Services s = services();
         Daemon.Context ctx = new Daemon.Context(s.config(), s.configPath().toAbsolutePath(), s.cancellation(), s.clock(),
                 s.alerts(), s.restic(), s.history(), s.auditLog(), jobs(), s.fleet());
-        return new Daemon(ctx).run();
+        // issue 17: the web console beside the schedule when web: is set, stopped when the daemon stops
+        try (org.cfs.backup.web.WebServer web = WebCommand.startBesideDaemon(s)) {
+            return new Daemon(ctx).run();
+        }
     }
 }

@@ -73,57 +73,47 @@ public final class Jobs implements JobRunner {
         Config c = s.config();
         List<SourceConfig> selected = selected(request);
         boolean dryRun = request.dryRun();
-        return around(Job.BACKUP, dryRun, () -> {
-            try (OperationLock lock = s.lock(dryRun ? "backup --dry-run" : "backup")) {
-                if (!dryRun) {
-                    uploadEstimate(selected); // warns only, never fails the backup
-                }
-                BackupOperation op = new BackupOperation(c, s.restic(), s.docker(), s.journal(), s.runner(),
-                        s.cancellation(), s.history(), s.auditLog(), this::say, progress);
-                BackupReport report = op.run(selected, dryRun);
-                DriveRuns.afterBackup(s, report, err); // Drive 403s get their reason and advice
-                return report;
+        return around(Job.BACKUP, dryRun, dryRun ? "backup --dry-run" : "backup", () -> {
+            if (!dryRun) {
+                uploadEstimate(selected); // warns only, never fails the backup
             }
+            BackupOperation op = new BackupOperation(c, s.restic(), s.docker(), s.journal(), s.runner(),
+                    s.cancellation(), s.history(), s.auditLog(), this::say, progress);
+            BackupReport report = op.run(selected, dryRun);
+            DriveRuns.afterBackup(s, report, err); // Drive 403s get their reason and advice
+            return report;
         });
     }
 
     public PruneReport prune(JobRequest request) {
         Config c = s.config();
-        return around(Job.PRUNE, request.dryRun(), () -> {
-            try (OperationLock lock = s.lock(request.dryRun() ? "prune --dry-run" : "prune")) {
-                return new PruneOperation(c, s.restic(), s.rclone(), s.cancellation(), s.history(), s.auditLog(),
-                        this::say).run(c.sources(), request.dryRun(), request.force());
-            }
+        return around(Job.PRUNE, request.dryRun(), request.dryRun() ? "prune --dry-run" : "prune", () -> {
+            return new PruneOperation(c, s.restic(), s.rclone(), s.cancellation(), s.history(), s.auditLog(),
+                    this::say).run(c.sources(), request.dryRun(), request.force());
         });
     }
 
     public CheckReport check(JobRequest request) {
-        return around(Job.CHECK, false, () -> {
-            try (OperationLock lock = s.lock("check")) {
-                return new CheckOperation(s.restic(), s.history(), s.auditLog()).run(request.readDataSubset());
-            }
+        return around(Job.CHECK, false, "check", () -> {
+            return new CheckOperation(s.restic(), s.history(), s.auditLog()).run(request.readDataSubset());
         });
     }
 
     public DrillReport drill(JobRequest request) {
         List<SourceConfig> selected = selected(request);
-        return around(Job.DRILL, false, () -> {
-            try (OperationLock lock = s.lock(request.full() ? "drill --full" : "drill")) {
-                return new DrillOperation(s.config(), s.restic(), s.docker(), s.cancellation(), s.history(),
-                        s.auditLog(), this::say).host(request.host()).run(selected, request.full());
-            }
+        return around(Job.DRILL, false, request.full() ? "drill --full" : "drill", () -> {
+            return new DrillOperation(s.config(), s.restic(), s.docker(), s.cancellation(), s.history(),
+                    s.auditLog(), this::say).host(request.host()).run(selected, request.full());
         });
     }
 
     /** {@code drill --boot}: one at a time per state dir, never beside a backup or restore (the lock). */
     public BootDrillReport bootDrill(JobRequest request) {
         List<SourceConfig> selected = selected(request);
-        return around(Job.BOOT_DRILL, false, () -> {
-            try (OperationLock lock = s.lock("drill --boot")) {
-                return new BootDrillOperation(s.config(), s.restic(), s.docker(), s.runner(), s.cancellation(),
-                        s.history(), s.auditLog(), s.scratchJournal(), s.binary("sqlite3"), this::say)
-                        .run(selected, !request.sources().isEmpty());
-            }
+        return around(Job.BOOT_DRILL, false, "drill --boot", () -> {
+            return new BootDrillOperation(s.config(), s.restic(), s.docker(), s.runner(), s.cancellation(),
+                    s.history(), s.auditLog(), s.scratchJournal(), s.binary("sqlite3"), this::say)
+                    .run(selected, !request.sources().isEmpty());
         });
     }
 
@@ -133,7 +123,7 @@ public final class Jobs implements JobRunner {
             return new QuotaReport(c.rclone().remote(), null, null, null, null, "unknown", null,
                     "quota is off (quota.enabled: false)", null, false);
         }
-        return around(Job.QUOTA, false, () -> {
+        return around(Job.QUOTA, false, null, () -> {
             Instant start = Instant.now();
             QuotaReport r = new QuotaCheck(s.rclone(), c.rclone().remote(), c.quota(), new QuotaSamples(c.stateDir()),
                     s.clock()).run();
@@ -152,7 +142,7 @@ public final class Jobs implements JobRunner {
     public AuditReport audit() {
         Config c = s.config();
         // read-only: no operation lock, so the hourly audit never waits for (or blocks) a backup
-        return around(Job.AUDIT, false, () -> new AuditOperation(c, new ContainerInspector(s.binary("docker"),
+        return around(Job.AUDIT, false, null, () -> new AuditOperation(c, new ContainerInspector(s.binary("docker"),
                 s.runner()), s.history(), s.auditLog()).run());
     }
 
@@ -166,8 +156,20 @@ public final class Jobs implements JobRunner {
         return selected;
     }
 
-    /** Pings around the job, the policy on its report or its failure; a dry run pings and alerts nothing. */
-    private <R extends JobReport> R around(Job job, boolean dryRun, Supplier<R> body) {
+    /**
+     * The state dir's operation lock first (a busy lock pings and alerts nothing: the holder is
+     * running the work), then the pings around the job and the policy on its report or its
+     * failure; a dry run pings and alerts nothing.
+     *
+     * @param lockName the lock's command text, or null for a read-only job that takes none
+     */
+    private <R extends JobReport> R around(Job job, boolean dryRun, String lockName, Supplier<R> body) {
+        try (OperationLock lock = lockName == null ? null : s.lock(lockName)) {
+            return alerted(job, dryRun, body);
+        }
+    }
+
+    private <R extends JobReport> R alerted(Job job, boolean dryRun, Supplier<R> body) {
         if (!dryRun) {
             s.alerts().jobStarted(job.word());
         }

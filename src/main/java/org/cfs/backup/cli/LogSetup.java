@@ -31,6 +31,9 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         root.addAppender(appender);
         context.getLogger("org.quartz").setLevel(Level.WARN);
         context.getLogger("org.zeroturnaround").setLevel(Level.WARN);
+        // web console (issue 17): Jetty's and Javalin's start-up chatter stays out of the journal
+        context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
+        context.getLogger("io.javalin").setLevel(Level.WARN);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 }

@@ -23,7 +23,9 @@ public final class RootCommand implements Runnable {
             QuotaCommand.class, AuditCommand.class, DaemonCommand.class, RemoteCommand.class, DemoCommand.class,
             RecoverCommand.class,
             // issue 15 (Debian service)
-            ConfigCommand.class, SecretsCommand.class);
+            ConfigCommand.class, SecretsCommand.class,
+            // issue 17 (web console and browsing)
+            LsCommand.class, FindCommand.class, DiffCommand.class, WebCommand.class);
 
     /** The command names, for callers that ask whether a command exists in this build. */
     static List<String> commandNames() {

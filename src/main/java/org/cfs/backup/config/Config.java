@@ -28,7 +28,9 @@ public record Config(
         String metricsListen,
         FleetConfig fleet,
         // issue 15: where sealed secrets NAME.cred live (systemd-creds)
-        Path credentialsDir) {
+        Path credentialsDir,
+        // issue 17: the web console (null: none)
+        WebConfig web) {
 
     /** True when the host is a node of a fleet ({@code fleet:} is set). */
     public boolean inFleet() {

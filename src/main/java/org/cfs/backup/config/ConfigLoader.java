@@ -343,8 +343,9 @@ public final class ConfigLoader {
                 }
             }
             FleetConfig fleet = fleet(raw.fleet());
+            WebConfig web = web(raw.web());
             return new Config(file, host, repo, rclone, stateDir, logDir, cacheDir, sources, retention, schedule,
-                    quota, alerts, audit, metrics, staleAfter, checkSubsets, listen, fleet, credentialsDir);
+                    quota, alerts, audit, metrics, staleAfter, checkSubsets, listen, fleet, credentialsDir, web);
         }
 
         private FleetConfig fleet(FleetConfig f) {
@@ -368,6 +369,30 @@ public final class ConfigLoader {
                 throw error("fleet.checkin-interval", "'" + checkin + "' is not a duration like 7s or 1m");
             }
             return new FleetConfig(f.name(), f.jdbcUrl(), f.user(), f.passwordFile(), checkin);
+        }
+
+        /** {@code web:} (issue 17): absent means no console; a non-loopback listen needs allow-remote. */
+        private WebConfig web(WebConfig w) {
+            if (w == null) {
+                return null;
+            }
+            String listen = w.listen() == null ? WebConfig.DEFAULT_LISTEN : w.listen();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\[[0-9a-fA-F:]+\\]|[A-Za-z0-9.-]+):(\\d{1,5})")
+                    .matcher(listen);
+            if (!m.matches() || Integer.parseInt(m.group(2)) < 1 || Integer.parseInt(m.group(2)) > 65535) {
+                throw error("web.listen", "'" + listen + "' must be an address and port, like 127.0.0.1:8321");
+            }
+            if (w.passwordFile() == null || w.passwordFile().isBlank()) {
+                throw error("web.password-file", "is required (a file holding the console's password)");
+            }
+            readableFile("web.password-file", w.passwordFile());
+            WebConfig v = new WebConfig(listen, w.passwordFile(), Boolean.TRUE.equals(w.allowRemote()),
+                    Boolean.TRUE.equals(w.tlsProxy()));
+            if (!v.loopback() && !v.remoteAllowed()) {
+                throw error("web.listen", "'" + listen + "' is not a loopback address: the console can read every "
+                        + "backed-up secret; set web.allow-remote: true to serve it there (or use an SSH tunnel)");
+            }
+            return v;
         }
 
         private static String localHostName() {
@@ -702,6 +727,8 @@ public final class ConfigLoader {
             String metricsListen,
             FleetConfig fleet,
             // issue 15 (Debian service)
-            String credentialsDir) {
+            String credentialsDir,
+            // issue 17 (web console)
+            WebConfig web) {
     }
 }

@@ -531,4 +531,76 @@ public final class Restic {
         cmd.addAll(resticCommand);
         return cmd;
     }
+
+    // ---- browsing: one folder, find, diff (issue 17, the web console and ls/find/diff) ----
+
+    /**
+     * {@code restic ls --json SNAPSHOT PATH} without {@code --recursive}: restic 0.14 then prints the
+     * node of PATH itself and, for a folder, its direct children (in name order), walking no other subtree.
+     */
+    public List<String> lsFolderArgs(String snapshotId, String path) {
+        return command("ls", "--json", "--", snapshotId, path);
+    }
+
+    /**
+     * Streams the nodes of {@link #lsFolderArgs} one at a time. The consumer may throw a
+     * {@link CfsException} to stop restic there (a page is full): nothing of a large folder is held.
+     */
+    public void lsFolder(String snapshotId, String path, Consumer<LsNode> nodes) {
+        ProcessSpec spec = spec(lsFolderArgs(snapshotId, path)).captureStdout(false).stdoutLines(line -> {
+            LsNode n = parseLsLine(line);
+            if (n != null) {
+                nodes.accept(n);
+            }
+        }).build();
+        runChecked("restic ls", spec);
+    }
+
+    /** {@code restic find --json [--host H] [--tag T]... -- PATTERN}: which snapshots hold a matching name. */
+    public List<String> findArgs(String host, List<String> tags, String pattern) {
+        List<String> a = new ArrayList<>(List.of("--json"));
+        if (host != null) {
+            a.add("--host");
+            a.add(host);
+        }
+        for (String t : tags == null ? List.<String>of() : tags) {
+            a.add("--tag");
+            a.add(t);
+        }
+        a.add("--");
+        a.add(pattern);
+        return command("find", a.toArray(String[]::new));
+    }
+
+    /** The JSON document of {@code restic find --json} (one array of {snapshot, matches[]}). */
+    public JsonNode find(String host, List<String> tags, String pattern) {
+        ProcessResult r = runChecked("restic find", spec(findArgs(host, tags, pattern)).build());
+        try {
+            JsonNode n = JSON.readTree(firstJsonLine(r.stdout()));
+            return n == null ? JSON.createArrayNode() : n;
+        } catch (JsonProcessingException e) {
+            throw new CfsException(ExitCode.FAILED, "cannot parse restic find output: " + e.getOriginalMessage());
+        }
+    }
+
+    /** {@code restic diff --json -- ID1 ID2}: change lines, then one statistics line. */
+    public List<String> diffArgs(String fromId, String toId) {
+        return command("diff", "--json", "--", fromId, toId);
+    }
+
+    /** Streams the JSON lines of {@link #diffArgs} (messages "change" and "statistics"). */
+    public void diff(String fromId, String toId, Consumer<JsonNode> messages) {
+        ProcessSpec spec = spec(diffArgs(fromId, toId)).captureStdout(false).stdoutLines(line -> {
+            String t = line.strip();
+            if (!t.startsWith("{")) {
+                return;
+            }
+            try {
+                messages.accept(JSON.readTree(t));
+            } catch (JsonProcessingException e) {
+                throw new CfsException(ExitCode.FAILED, "cannot parse restic diff output: " + e.getOriginalMessage());
+            }
+        }).build();
+        runChecked("restic diff", spec);
+    }
 }
