@@ -42,7 +42,34 @@ public final class SecretFilesRule {
                 out.add(finding);
             }
         }
+        if (sealingAvailable()) {
+            // the host's rule: secrets stay encrypted on the VPS (issue 15)
+            if (config.repository().passwordFile() != null) {
+                out.add(clearText("restic password file", config.repository().passwordFile(), "repository.password-credential",
+                        "restic-password"));
+            }
+            if (config.rclone().configPasswordFile() != null) {
+                out.add(clearText("rclone config password file", config.rclone().configPasswordFile(),
+                        "rclone.config-password-credential", "rclone-config-password"));
+            }
+        }
         return out;
+    }
+
+    private static Finding clearText(String label, String file, String key, String name) {
+        return Finding.of("secret-in-clear-text", Severity.WARNING, file, label + " holds its secret in clear text on disk;"
+                + " seal it (cfs-backup secrets seal " + name + " --from " + file + "), name it with " + key + ": " + name
+                + ", add the printed LoadCredentialEncrypted= line to the unit, then remove the file");
+    }
+
+    /** True when systemd-creds can seal here, so a clear-text secret file has an encrypted alternative. */
+    static boolean sealingAvailable() {
+        for (String dir : new String[] {"/usr/bin", "/bin"}) {
+            if (Files.isExecutable(Path.of(dir, "systemd-creds"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static Finding check(String label, Path file) {

@@ -1,6 +1,7 @@
 package org.cfs.backup.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -60,8 +61,16 @@ class AuditCommandTest {
     }
 
     private void writeConfig(String allow) throws IOException {
+        // a clean host keeps the restic password sealed (a clear-text file is a warning where systemd-creds works)
+        Path creds = Files.createDirectories(dir.resolve("credentials"));
+        Path cred = creds.resolve("restic-password.cred");
+        if (!Files.exists(cred)) {
+            Files.writeString(cred, "sealed\n");
+            Files.setPosixFilePermissions(cred, PosixFilePermissions.fromString("rw-------"));
+        }
         Files.writeString(dir.resolve("config.yaml"), String.join("\n",
-                "repository: {url: " + dir.resolve("repo") + ", password-file: " + dir.resolve("restic-password") + "}",
+                "repository: {url: " + dir.resolve("repo") + ", password-credential: restic-password}",
+                "credentials-dir: " + creds,
                 "state-dir: " + dir.resolve("state"),
                 "log-dir: " + dir.resolve("log"),
                 "sources:",
@@ -81,6 +90,20 @@ class AuditCommandTest {
         int code = Main.run(new PrintWriter(out), new PrintWriter(err), env, new Cancellation(),
                 "-c", dir.resolve("config.yaml").toString(), "audit", "--json");
         return new Result(code, new ObjectMapper().readTree(out.toString()), err.toString());
+    }
+
+    /** Issue 15: a clear-text password file is a warning when it could be sealed. */
+    @Test
+    void aClearTextPasswordFileIsAWarningWhereItCouldBeSealed() throws IOException {
+        Assumptions.assumeTrue(org.cfs.backup.audit.SecretFilesRule.sealingAvailable(), "systemd-creds installed");
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replace("password-credential: restic-password", "password-file: " + dir.resolve("restic-password")));
+        Result r = audit();
+        assertEquals(3, r.exit(), r.doc().toString());
+        JsonNode f = r.doc().path("findings").get(0);
+        assertEquals("secret-in-clear-text", f.path("rule").asText(), r.doc().toString());
+        assertTrue(f.path("detail").asText().contains("cfs-backup secrets seal restic-password"), f.toString());
+        assertFalse(r.doc().toString().contains("unit-pw"), "the secret itself is never shown");
     }
 
     @Test
