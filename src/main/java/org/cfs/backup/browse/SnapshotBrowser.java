@@ -47,9 +47,17 @@ public final class SnapshotBrowser {
     private final Map<String, Resolved> byFullId = new ConcurrentHashMap<>();
     private final FolderCursors cursors = new FolderCursors();
 
+    private final String host;
+
     public SnapshotBrowser(Config config, Restic restic) {
+        this(config, restic, null);
+    }
+
+    /** @param host whose snapshots to browse (a rebuilt machine reads its old host's); null: the config's */
+    public SnapshotBrowser(Config config, Restic restic, String host) {
         this.config = config;
         this.restic = restic;
+        this.host = host == null ? config.host() : host;
     }
 
     public Config config() {
@@ -58,7 +66,7 @@ public final class SnapshotBrowser {
 
     /** The source's snapshots on this host, newest first (safety and first-pass snapshots included, tagged). */
     public List<Snapshot> snapshots(SourceConfig source) {
-        List<Snapshot> all = new ArrayList<>(restic.snapshotsNoLock(config.host(), List.of(source.name())));
+        List<Snapshot> all = new ArrayList<>(restic.snapshotsNoLock(host, List.of(source.name())));
         all.removeIf(s -> !s.hasTag(source.name()));
         all.sort(Comparator.comparing(Snapshot::time).reversed());
         return all;
@@ -83,7 +91,7 @@ public final class SnapshotBrowser {
             Snapshot s = SnapshotSelector.latest(snapshots(named), named.name());
             if (s == null) {
                 throw new CfsException(ExitCode.FAILED, "source '" + named.name() + "' has no snapshot yet (host "
-                        + config.host() + ")");
+                        + host + ")");
             }
             return new Resolved(s, named);
         }
@@ -97,7 +105,7 @@ public final class SnapshotBrowser {
         }
         List<String> names = named != null ? List.of(named.name())
                 : config.sources().stream().map(SourceConfig::name).toList();
-        List<Snapshot> matches = restic.snapshotsNoLock(config.host(), names).stream()
+        List<Snapshot> matches = restic.snapshotsNoLock(host, names).stream()
                 .filter(s -> s.id().startsWith(p)).toList();
         if (matches.isEmpty()) {
             throw new NotFoundException("snapshot " + idOrLatest + " does not exist"
@@ -306,7 +314,7 @@ public final class SnapshotBrowser {
             snaps.put(s.id(), s);
         }
         List<FindMatch> out = new ArrayList<>();
-        for (JsonNode group : restic.find(config.host(), List.of(source.name()), pattern)) {
+        for (JsonNode group : restic.find(host, List.of(source.name()), pattern)) {
             Snapshot s = snaps.get(group.path("snapshot").asText());
             if (s == null) {
                 continue;

@@ -33,6 +33,7 @@ import org.cfs.backup.config.Config;
 import org.cfs.backup.config.ConfigLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code config check [--json]}: validates the config and the files it names; prints it with every secret hidden. */
@@ -59,8 +60,8 @@ final class ConfigCommand extends BaseCommand {
                     + " names exist with safe modes and that restic and rclone are found, and print the effective"
                     + " config with every secret shown as <hidden>.")
     static final class Check extends BaseCommand {
-        @Option(names = "--json", description = "Print one JSON document on stdout.")
-        boolean json;
+        @Mixin
+        JsonMixin output;
 
         @Override
         public Integer call() {
@@ -81,7 +82,7 @@ final class ConfigCommand extends BaseCommand {
             }
             JsonNode effective = redacted(c);
             boolean errors = problems.stream().anyMatch(p -> p.severity().equals("error"));
-            if (json) {
+            if (output.json) {
                 JsonOutput.print(out(), new Report(c.file().toString(), !errors, problems, tools, effective));
             } else {
                 out().println("config " + c.file() + ": " + (problems.isEmpty() ? "ok" : errors ? "errors" : "warnings"));

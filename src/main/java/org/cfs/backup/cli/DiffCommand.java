@@ -4,7 +4,7 @@ import org.cfs.backup.ExitCode;
 import org.cfs.backup.browse.SnapshotBrowser;
 import org.cfs.backup.browse.SnapshotDiff;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code diff SOURCE [ID1 [ID2]] [--json]}: what was added, removed and changed between two snapshots. */
@@ -19,15 +19,18 @@ final class DiffCommand extends BaseCommand {
     @Parameters(index = "2", arity = "0..1", paramLabel = "ID2", description = "The newer snapshot (default: the newest).")
     String to;
 
-    @Option(names = "--json", description = "Print one JSON document on stdout.")
-    boolean json;
+    @Mixin
+    JsonMixin output;
+
+    @Mixin
+    HostMixin hostOption;
 
     @Override
     public Integer call() {
         Services s = services();
-        SnapshotBrowser b = new SnapshotBrowser(s.config(), s.restic());
+        SnapshotBrowser b = new SnapshotBrowser(s.config(), s.restic(), hostOption.host);
         SnapshotDiff d = b.diff(b.source(source), from, to);
-        if (json) {
+        if (output.json) {
             JsonOutput.print(out(), d);
             return ExitCode.OK;
         }

@@ -7,7 +7,7 @@ import org.cfs.backup.ExitCode;
 import org.cfs.backup.browse.FindMatch;
 import org.cfs.backup.browse.SnapshotBrowser;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code find SOURCE PATTERN [--json]}: which snapshots hold a file, newest first. */
@@ -19,15 +19,18 @@ final class FindCommand extends BaseCommand {
     @Parameters(index = "1", paramLabel = "PATTERN", description = "A name or glob, like notes.txt or '*.sql'.")
     String pattern;
 
-    @Option(names = "--json", description = "Print one JSON document on stdout.")
-    boolean json;
+    @Mixin
+    JsonMixin output;
+
+    @Mixin
+    HostMixin hostOption;
 
     @Override
     public Integer call() {
         Services s = services();
-        SnapshotBrowser b = new SnapshotBrowser(s.config(), s.restic());
+        SnapshotBrowser b = new SnapshotBrowser(s.config(), s.restic(), hostOption.host);
         List<FindMatch> matches = b.find(b.source(source), pattern);
-        if (json) {
+        if (output.json) {
             JsonOutput.print(out(), matches);
             return ExitCode.OK;
         }

@@ -9,6 +9,7 @@ import org.cfs.backup.browse.Entry;
 import org.cfs.backup.browse.Page;
 import org.cfs.backup.browse.SnapshotBrowser;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -30,13 +31,16 @@ final class LsCommand extends BaseCommand {
     @Option(names = "--limit", paramLabel = "N", description = "At most N entries (default: all, read page by page).")
     int limit;
 
-    @Option(names = "--json", description = "Print one JSON document on stdout.")
-    boolean json;
+    @Mixin
+    JsonMixin output;
+
+    @Mixin
+    HostMixin hostOption;
 
     @Override
     public Integer call() {
         Services s = services();
-        SnapshotBrowser b = new SnapshotBrowser(s.config(), s.restic());
+        SnapshotBrowser b = new SnapshotBrowser(s.config(), s.restic(), hostOption.host);
         SnapshotBrowser.Resolved r = b.resolve(source, snapshot);
         Page page;
         if (limit > 0) {
@@ -52,7 +56,7 @@ final class LsCommand extends BaseCommand {
             } while (from != null);
             page = new Page(page.snapshotId(), page.source(), page.path(), all, null);
         }
-        if (json) {
+        if (output.json) {
             JsonOutput.print(out(), page);
             return ExitCode.OK;
         }

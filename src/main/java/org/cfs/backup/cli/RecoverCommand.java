@@ -23,6 +23,7 @@ import org.cfs.backup.restic.ResticSettings;
 import org.cfs.backup.restic.Snapshot;
 import org.cfs.backup.restore.SnapshotSelector;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -55,8 +56,8 @@ final class RecoverCommand extends BaseCommand {
     @Option(names = "--force", description = "Overwrite an existing --config-out file.")
     boolean force;
 
-    @Option(names = "--json", description = "Print one JSON document on stdout.")
-    boolean json;
+    @Mixin
+    JsonMixin output;
 
     /** One host of the repository. */
     record HostRow(String host, int snapshots, List<String> sources, Instant newest, String configSnapshotId,
@@ -94,7 +95,7 @@ final class RecoverCommand extends BaseCommand {
         if (hosts.isEmpty()) {
             throw CfsException.failed("the repository " + repository + " holds no snapshots: nothing to recover");
         }
-        if (!json) {
+        if (!output.json) {
             out().println("hosts in " + repository + ":");
             for (HostRow h : hosts) {
                 out().printf(Locale.ROOT, "  %-24s %4d snapshots, newest %s, sources %s, config %s%n", h.host(), h.snapshots(),
@@ -137,7 +138,7 @@ final class RecoverCommand extends BaseCommand {
         next.add("cfs-backup" + c + " restore --all --dry-run");
         next.add("cfs-backup" + c + " restore --all --yes");
         next.add("cfs-backup" + c + " drill");
-        if (json) {
+        if (output.json) {
             JsonOutput.print(out(), new Report(hosts, chosen.host(), out.toString(), chosen.configSnapshotId(), secrets,
                     redacted, next));
             return ExitCode.OK;

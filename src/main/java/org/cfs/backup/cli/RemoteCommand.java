@@ -15,6 +15,7 @@ import org.cfs.backup.rclone.SetupRequest;
 import org.cfs.backup.rclone.VerifyReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code remote setup|verify}: the Google Drive remote with the operator's own OAuth client. */
@@ -145,8 +146,8 @@ final class RemoteCommand extends BaseCommand {
     /** {@code remote verify [--json]}: the checks the host documents ask for. */
     @Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "Check the Drive remote: about answers with no 403, own client ID, token, scope, trash.")
     static final class Verify extends BaseCommand {
-        @Option(names = "--json", description = "Print one JSON document on stdout.")
-        boolean json;
+        @Mixin
+        JsonMixin output;
 
         @Override
         public Integer call() {
@@ -155,7 +156,7 @@ final class RemoteCommand extends BaseCommand {
             VerifyReport r = new RemoteVerifier(s.rclone(), c.rclone().remote()).verify();
             s.auditLog().record("remote-verify", r.ok() ? (r.problems().isEmpty() ? "ok" : "warning") : "failed",
                     "remote=" + r.remote() + " problems=" + r.problems().size());
-            if (json) {
+            if (output.json) {
                 JsonOutput.print(out(), r);
                 return r.exitCode();
             }

@@ -14,6 +14,7 @@ import org.cfs.backup.restore.RestoreReport;
 import org.cfs.backup.restore.RestoreRequest;
 import org.cfs.backup.state.OperationLock;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -47,8 +48,8 @@ final class RestoreCommand extends BaseCommand {
     @Option(names = "--yes", description = "Confirm an in-place restore without asking (needed when stdin is not a terminal).")
     boolean yes;
 
-    @Option(names = "--json", description = "Print one JSON document on stdout.")
-    boolean json;
+    @Mixin
+    JsonMixin output;
 
     @Option(names = "--host", paramLabel = "NAME", description = "Restore a snapshot of this host (default: the config's host), e.g. of a machine that is gone.")
     String host;
@@ -79,7 +80,7 @@ final class RestoreCommand extends BaseCommand {
         try (OperationLock lock = s.lock(dryRun ? "restore --dry-run" : "restore")) {
             r = op.run(req);
         }
-        if (json) {
+        if (output.json) {
             JsonOutput.print(out(), r);
             return ExitCode.OK;
         }
@@ -139,7 +140,7 @@ final class RestoreCommand extends BaseCommand {
         try (OperationLock lock = s.lock(dryRun ? "restore --all --dry-run" : "restore --all")) {
             r = new org.cfs.backup.restore.RestoreAllOperation(s.config(), s.docker(), op, s.cancellation(),
                     line -> err().println("cfs-backup: " + line)).run(sources, dryRun, host, o -> {
-                        if (!json) {
+                        if (!output.json) {
                             out().printf(Locale.ROOT, "%-20s %-6s %-9s %s (%.1fs)%n", o.source(), o.status().equals("ok")
                                     ? (dryRun ? "would" : "ok") : "FAILED", o.snapshotId() == null ? "-" : o.snapshotId(),
                                     o.error() != null ? o.error() : o.detail(), o.durationS());
@@ -147,7 +148,7 @@ final class RestoreCommand extends BaseCommand {
                         }
                     });
         }
-        if (json) {
+        if (output.json) {
             JsonOutput.print(out(), r);
         } else {
             long failed = r.sources().stream().filter(o -> o.status().equals("failed")).count();

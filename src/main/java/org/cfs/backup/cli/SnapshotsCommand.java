@@ -11,6 +11,7 @@ import org.cfs.backup.config.Config;
 import org.cfs.backup.config.SourceConfig;
 import org.cfs.backup.restic.Snapshot;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -20,8 +21,8 @@ final class SnapshotsCommand extends BaseCommand {
     @Parameters(paramLabel = "SOURCE", arity = "0..*", description = "Sources to list (default: all).")
     List<String> sources = new ArrayList<>();
 
-    @Option(names = "--json", description = "Print one JSON document on stdout.")
-    boolean json;
+    @Mixin
+    JsonMixin output;
 
     @Option(names = "--host", paramLabel = "NAME", description = "List the snapshots of this host (default: the config's host).")
     String host;
@@ -53,7 +54,7 @@ final class SnapshotsCommand extends BaseCommand {
             rows.add(new Row(sn.id(), sn.shortIdOrPrefix(), sn.time(), source, sn.hostname(), sn.paths(), sn.tagsOrEmpty()));
         }
         rows.sort(Comparator.comparing(Row::source).thenComparing(Row::time));
-        if (json) {
+        if (output.json) {
             JsonOutput.print(out(), rows);
             return ExitCode.OK;
         }
