@@ -34,6 +34,7 @@ import org.cfs.backup.restore.SnapshotSelector;
 import org.cfs.backup.state.AuditLog;
 import org.cfs.backup.state.RunHistory;
 import org.cfs.backup.state.RunRecord;
+import org.cfs.backup.state.Trees;
 
 /**
  * Proves that the latest snapshot of each source restores and is intact. Streaming (default): the
@@ -390,7 +391,7 @@ public final class DrillOperation {
             problems.add("full drill in " + scratch + " failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         } finally {
             try {
-                deleteTree(scratch);
+                Trees.delete(scratch);
             } catch (IOException e) {
                 log.accept(s.name() + ": could not remove the drill scratch folder " + scratch + ": " + e.getMessage());
             }
@@ -453,30 +454,6 @@ public final class DrillOperation {
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                dir.toFile().setWritable(true, true);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                Files.deleteIfExists(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
 
     // ---- dumps ----
 

@@ -66,41 +66,9 @@ final class FileTrees {
         v.setTimes(m.mtime(), null, null);
     }
 
-    /** Deletes a tree without following symlinks; absent is fine. */
+    /** Deletes a tree ({@link org.cfs.backup.state.Trees#delete}). */
     static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                // a restored read-only folder (mode 0555) must become writable to be emptied
-                if (!Files.isWritable(dir)) {
-                    dir.toFile().setWritable(true, true);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                deleteIfExists(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
-
-    private static void deleteIfExists(Path p) throws IOException {
-        try {
-            Files.deleteIfExists(p);
-        } catch (NoSuchFileException e) {
-            // gone already
-        }
+        org.cfs.backup.state.Trees.delete(root);
     }
 
     /** Regular files and their bytes below a folder (hard links count once per name, like restic's listing). */

@@ -220,31 +220,11 @@ public final class ScratchJournal {
         }
     }
 
-    /** Deletes a folder tree (read-only folders made writable first); an absent one is fine. */
+    /** Deletes a tree ({@link Trees#delete}). */
     public static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                dir.toFile().setWritable(true, true);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
-                Files.deleteIfExists(f);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                Files.deleteIfExists(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        Trees.delete(root);
     }
+
 
     static boolean ownerAlive(Entry e) {
         Optional<ProcessHandle> h = ProcessHandle.of(e.pid());
