@@ -155,7 +155,8 @@ class SealedCredentialIT {
         assertEquals(List.of(), seen, "the clear secret showed in a process's argv or environment");
 
         // the sealed secret is the repository's real password: restic itself opens it with the clear text
-        ProcessBuilder pb = new ProcessBuilder("restic", "-r", dir.resolve("repo").toString(), "--no-cache", "snapshots", "--json");
+        ProcessBuilder pb = new ProcessBuilder("restic", "-r", dir.resolve("repo").toString(), "--no-cache", "snapshots",
+                "--json", "--tag", "files"); // the source's snapshot (a backup run also saves a cfs-config one)
         pb.environment().put("RESTIC_PASSWORD", secret);
         Process p = pb.start();
         JsonNode snaps = new ObjectMapper().readTree(p.getInputStream().readAllBytes());
