@@ -68,9 +68,16 @@ public final class FleetStore {
                 + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("")));
     }
 
-    /** Creates Quartz's tables and the runs table when they are missing; never drops or changes one. */
+    /**
+     * Creates Quartz's tables and the runs table when they are missing; never drops or changes one.
+     * Nodes that start together take turns (a named MariaDB lock), and every statement is
+     * {@code IF NOT EXISTS}, so a second node never trips over the first one's tables.
+     */
     public void ensureSchema() {
         try (Connection c = connect()) {
+            try (Statement st = c.createStatement()) {
+                st.execute("SELECT GET_LOCK('cfs_backup_fleet_schema', 60)");
+            }
             if (!tableExists(c, PREFIX + "LOCKS")) {
                 for (String sql : quartzSchema()) {
                     try (Statement st = c.createStatement()) {
@@ -83,6 +90,9 @@ public final class FleetStore {
                         + " JOB VARCHAR(64) NOT NULL, NODE VARCHAR(200) NOT NULL, FIRE BIGINT NULL, STARTED BIGINT NOT NULL,"
                         + " ENDED BIGINT NULL, OUTCOME VARCHAR(16) NULL, ERROR VARCHAR(500) NULL,"
                         + " INDEX (SCHED_NAME, JOB, STARTED)) ENGINE=InnoDB");
+            }
+            try (Statement st = c.createStatement()) {
+                st.execute("SELECT RELEASE_LOCK('cfs_backup_fleet_schema')");
             }
         } catch (SQLException e) {
             throw unreachable(e);
@@ -121,8 +131,10 @@ public final class FleetStore {
         List<String> out = new ArrayList<>();
         for (String stmt : sb.toString().split(";")) {
             String s = stmt.strip();
-            if (!s.isEmpty() && !s.toUpperCase(java.util.Locale.ROOT).startsWith("DROP") && !s.equalsIgnoreCase("commit")) {
-                out.add(s);
+            String upper = s.toUpperCase(java.util.Locale.ROOT);
+            if (!s.isEmpty() && !upper.startsWith("DROP") && !s.equalsIgnoreCase("commit")) {
+                out.add(s.replaceFirst("(?i)^CREATE TABLE ", "CREATE TABLE IF NOT EXISTS ")
+                        .replaceFirst("(?i)^CREATE INDEX ", "CREATE INDEX IF NOT EXISTS "));
             }
         }
         return out;
