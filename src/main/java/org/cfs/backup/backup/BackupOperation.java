@@ -25,6 +25,8 @@ import org.cfs.backup.restic.BackupStatus;
 import org.cfs.backup.restic.Restic;
 import org.cfs.backup.restic.ResticError;
 import org.cfs.backup.restic.ResticException;
+import org.cfs.backup.restic.Snapshot;
+import org.cfs.backup.state.FailedSnapshots;
 import org.cfs.backup.state.AuditLog;
 import org.cfs.backup.state.QuiesceJournal;
 import org.cfs.backup.state.RunHistory;
@@ -38,6 +40,11 @@ import org.cfs.backup.state.RunRecord;
 public final class BackupOperation {
     /** A snapshot tag that marks the first, unquiesced pass of a two-pass backup (forgotten after). */
     public static final String PASS1_TAG = "cfs-pass1";
+    /**
+     * A snapshot tag that marks a snapshot known bad (a failed dump's) that could not be forgotten:
+     * {@code latest}, drills, restores and the prune guard never take it; the next backup forgets it.
+     */
+    public static final String FAILED_TAG = "cfs-failed";
 
     private final Config config;
     private final Restic restic;
@@ -76,6 +83,9 @@ public final class BackupOperation {
         Instant start = Instant.now();
         List<SourceResult> results = new ArrayList<>();
         boolean interrupted = false;
+        if (!dryRun && !sources.isEmpty()) {
+            prepareRepository(sources);
+        }
         for (SourceConfig s : sources) {
             if (cancellation.isCancelled()) {
                 interrupted = true;
@@ -108,6 +118,60 @@ public final class BackupOperation {
             throw new CancelledException();
         }
         return report;
+    }
+
+    /**
+     * Before the first source: clears stale locks (a crashed run's: they make every forget fail in
+     * restic 0.14), then forgets what crashed runs left: first passes, snapshots tagged
+     * {@value #FAILED_TAG}, and failed dumps that could not even be tagged. Nothing here fails the run.
+     */
+    private void prepareRepository(List<SourceConfig> sources) {
+        try {
+            restic.unlock();
+        } catch (CfsException e) {
+            log.accept("could not clear stale repository locks: " + e.getMessage());
+            return;
+        }
+        FailedSnapshots pending = new FailedSnapshots(config.stateDir());
+        List<String> pendingIds = pending.ids();
+        try {
+            List<String> tags = pendingIds.isEmpty() ? List.of(PASS1_TAG, FAILED_TAG) : List.of();
+            List<String> doomed = new ArrayList<>();
+            for (Snapshot sn : restic.snapshotsNoLock(config.host(), tags)) {
+                if (sn.hasTag(PASS1_TAG) || sn.hasTag(FAILED_TAG)
+                        || pendingIds.stream().anyMatch(p -> sn.id().startsWith(p))) {
+                    doomed.add(sn.id());
+                }
+            }
+            if (!doomed.isEmpty()) {
+                restic.forget(doomed);
+                log.accept("forgot " + doomed.size() + " snapshot(s) crashed or failed runs left (tagged " + PASS1_TAG
+                        + " or " + FAILED_TAG + ")");
+            }
+            pending.remove(pendingIds);
+        } catch (CfsException e) {
+            log.accept("could not forget the snapshots crashed or failed runs left: " + e.getMessage());
+        }
+    }
+
+    /** Forgets one snapshot; when that fails, clears stale locks and tries once more. Null when gone, else why not. */
+    private String forgetHard(String id) {
+        try {
+            restic.forget(List.of(id));
+            return null;
+        } catch (CfsException first) {
+            try {
+                restic.unlock();
+            } catch (CfsException e) {
+                // the retry below says what is wrong
+            }
+            try {
+                restic.forget(List.of(id));
+                return null;
+            } catch (CfsException second) {
+                return second.getMessage();
+            }
+        }
     }
 
     private static Map<String, Object> figures(SourceResult r) {
@@ -196,6 +260,7 @@ public final class BackupOperation {
         long down0 = System.nanoTime();
         Restic.BackupOutcome pass2;
         double downtime;
+        String pass1Warning = null;
         try {
             if (c == Consistency.STOP) {
                 docker.stop(ids);
@@ -217,18 +282,21 @@ public final class BackupOperation {
                 log.accept(s.name() + ": could not resume containers: " + e.getMessage());
             }
             downtime = seconds(down0);
-            forgetQuietly(s, pass1Id);
+            pass1Warning = forgetPass1(s, pass1Id);
         }
-        return fromOutcome(s, pass2, seconds(t0), downtime, false);
+        return fromOutcome(s, pass2, seconds(t0), downtime, false).withWarning(pass1Warning);
     }
 
-    private void forgetQuietly(SourceConfig s, String id) {
-        try {
-            restic.forget(List.of(id));
-        } catch (CfsException e) {
-            log.accept(s.name() + ": could not forget first-pass snapshot " + id + " (tagged " + PASS1_TAG + "): "
-                    + e.getMessage());
+    /** Forgets a first-pass snapshot; returns the warning for the result when it stays (the next backup retries). */
+    private String forgetPass1(SourceConfig s, String id) {
+        String why = forgetHard(id);
+        if (why == null) {
+            return null;
         }
+        String w = "could not forget first-pass snapshot " + id + " (tagged " + PASS1_TAG + "; the next backup"
+                + " retries): " + why;
+        log.accept(s.name() + ": " + w);
+        return w;
     }
 
     private SourceResult backupCommand(SourceConfig s, boolean dryRun, long t0) {
@@ -246,8 +314,9 @@ public final class BackupOperation {
         if (!dump.ok()) {
             // restic cannot see the dump's exit status: a failed dump must not stay as a good snapshot
             String snapshot = o == null || o.summary() == null ? null : o.summary().snapshotId();
+            String fate = "";
             if (snapshot != null && !dryRun) {
-                forgetQuietly(s, snapshot);
+                fate = removeFailedDump(s, snapshot);
             }
             if (dump.cancelled() || cancellation.isCancelled()) {
                 throw new CancelledException();
@@ -255,7 +324,7 @@ public final class BackupOperation {
             String tail = dump.stderrTail().strip();
             int nl = tail.lastIndexOf('\n');
             throw CfsException.failed("dump command " + s.command().get(0) + " exited " + dump.exitCode()
-                    + (snapshot == null ? "" : "; its snapshot " + snapshot + " was removed")
+                    + fate
                     + (tail.isEmpty() ? "" : ": " + (nl >= 0 ? tail.substring(nl + 1) : tail)));
         }
         if (resticError.get() != null) {
@@ -265,6 +334,27 @@ public final class BackupOperation {
             throw CfsException.failed("restic backup --stdin produced no result");
         }
         return fromOutcome(s, o, seconds(t0), 0, dryRun);
+    }
+
+    /**
+     * A failed dump's snapshot must never count as a good one: forgotten (stale locks cleared, one
+     * retry), else tagged {@value #FAILED_TAG}, else noted for the next backup; the text says which.
+     */
+    private String removeFailedDump(SourceConfig s, String snapshot) {
+        String why = forgetHard(snapshot);
+        if (why == null) {
+            return "; its snapshot " + snapshot + " was removed";
+        }
+        log.accept(s.name() + ": could not forget the failed dump's snapshot " + snapshot + ": " + why);
+        try {
+            restic.addTag(List.of(snapshot), FAILED_TAG);
+            return "; its snapshot " + snapshot + " could not be removed (" + why + ") and is tagged " + FAILED_TAG
+                    + ": no restore, drill or prune takes it, the next backup removes it";
+        } catch (CfsException e) {
+            new FailedSnapshots(config.stateDir()).add(snapshot);
+            return "; its snapshot " + snapshot + " (a truncated dump) could NOT be removed nor tagged (" + why
+                    + "): do not restore it; the next backup removes it (or run 'restic forget " + snapshot + "')";
+        }
     }
 
     private SourceResult fromOutcome(SourceConfig s, Restic.BackupOutcome o, double duration, double downtime,

@@ -252,6 +252,16 @@ public final class Restic {
         runChecked("restic forget", spec(exclusiveCommand("forget", a.toArray(String[]::new))).build());
     }
 
+    /** {@code restic tag --add TAG ID...} (an exclusive lock, as forget). */
+    public void addTag(List<String> ids, String tag) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        List<String> a = new ArrayList<>(List.of("--add", tag, "--"));
+        a.addAll(ids);
+        runChecked("restic tag", spec(exclusiveCommand("tag", a.toArray(String[]::new))).build());
+    }
+
     public ProcessRunner runner() {
         return runner;
     }

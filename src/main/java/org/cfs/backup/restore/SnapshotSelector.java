@@ -12,7 +12,8 @@ import org.cfs.backup.restic.Snapshot;
 
 /**
  * Finds the snapshot a restore or drill works on: {@code latest} is the source's newest regular
- * backup (never a {@code pre-restore} safety snapshot nor a crashed first pass); an id (or prefix)
+ * backup (never a {@code pre-restore} safety snapshot, a crashed first pass nor a failed dump tagged
+ * {@code cfs-failed}); an id (or prefix)
  * must belong to the source.
  */
 public final class SnapshotSelector {
@@ -29,7 +30,8 @@ public final class SnapshotSelector {
 
     /** True for a snapshot that {@code latest} may mean. */
     public static boolean regular(Snapshot s) {
-        return !s.hasTag(PRE_RESTORE_TAG) && !s.hasTag(BackupOperation.PASS1_TAG);
+        return !s.hasTag(PRE_RESTORE_TAG) && !s.hasTag(BackupOperation.PASS1_TAG)
+                && !s.hasTag(BackupOperation.FAILED_TAG);
     }
 
     /** The newest regular snapshot among these, or null. */

@@ -33,7 +33,7 @@ import org.cfs.backup.state.RunRecord;
 public final class PruneOperation {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Snapshots the policy never counts: a two-pass backup's first pass, a restore's way back. */
-    static final List<String> NOT_COUNTED = List.of("cfs-pass1", "pre-restore");
+    static final List<String> NOT_COUNTED = List.of("cfs-pass1", "pre-restore", "cfs-failed");
 
     private final Config config;
     private final Restic restic;

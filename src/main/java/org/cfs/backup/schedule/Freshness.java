@@ -55,7 +55,7 @@ public final class Freshness {
         Instant newest = null;
         for (Snapshot sn : snapshots) {
             // pass-1 snapshots of a two-pass backup are not a finished backup
-            if (sn.hasTag(source) && !sn.hasTag("cfs-pass1") && sn.time() != null
+            if (sn.hasTag(source) && !sn.hasTag("cfs-pass1") && !sn.hasTag("cfs-failed") && sn.time() != null
                     && (newest == null || sn.time().isAfter(newest))) {
                 newest = sn.time();
             }

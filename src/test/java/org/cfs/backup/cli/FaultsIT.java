@@ -1,0 +1,213 @@
+package org.cfs.backup.cli;
+
+import static org.cfs.backup.cli.ItEnv.sh;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.cfs.backup.ExitCode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 11: every fault leaves a consistent state. Each test reproduces one defect the fault
+ * campaign found, against the real restic, rclone and Docker engine.
+ */
+class FaultsIT {
+    private ItEnv env;
+    private final List<Process> held = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws IOException {
+        env = new ItEnv();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (Process p : held) {
+            if (p.isAlive()) {
+                sh("kill", "-INT", Long.toString(p.pid()));
+                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+        }
+        env.close();
+    }
+
+    private void init() {
+        ItEnv.Run r = env.cli("init");
+        assertEquals(0, r.exit(), r.err());
+    }
+
+    // ---- restic locks: a real restic holding one, alive or killed ----
+
+    private long locks() throws IOException {
+        Path dir = Path.of(env.repoPath(), "locks");
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.count();
+        }
+    }
+
+    /** A real restic backup --stdin that waits on its stdin, holding its (shared) lock while it lives. */
+    private Process resticHoldingALock() throws Exception {
+        long before = locks();
+        ProcessBuilder pb = new ProcessBuilder("restic", "-r", "rclone:itdrive:" + env.repoPath(), "--cache-dir",
+                env.dir.resolve("cache").toString(), "backup", "--stdin", "--stdin-filename", "held", "--host",
+                "other-host").redirectErrorStream(true).redirectOutput(env.dir.resolve("held.log").toFile());
+        pb.environment().put("RESTIC_PASSWORD_FILE", env.dir.resolve("pw").toString());
+        pb.environment().put("RCLONE_CONFIG", env.dir.resolve("rclone.conf").toString());
+        Process p = pb.start();
+        held.add(p);
+        for (int i = 0; i < 300 && locks() <= before; i++) {
+            assertTrue(p.isAlive(), "restic holding a lock died: " + Files.readString(env.dir.resolve("held.log")));
+            Thread.sleep(100); // restic writes its lock file a moment after it starts
+        }
+        assertTrue(locks() > before, "restic wrote its lock");
+        return p;
+    }
+
+    /** A lock of a dead restic process of this host: what a kill -9 mid-backup leaves. */
+    private void staleLock() throws Exception {
+        Process p = resticHoldingALock();
+        sh("kill", "-9", Long.toString(p.pid()));
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+        // rclone (restic's backend child) notices its closed stdin and ends by itself
+        assertTrue(locks() > 0, "the killed restic left its lock");
+    }
+
+    private JsonNode snapshots() {
+        return env.resticJson("snapshots", "--json", "--no-lock");
+    }
+
+    private static long tagged(JsonNode snaps, String tag) {
+        long n = 0;
+        for (JsonNode s : snaps) {
+            if (s.path("tags").toString().contains("\"" + tag + "\"")) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    // ---- defect 5: backup clears stale locks and forgets leftover first passes ----
+
+    @Test
+    void backupClearsAStaleLockAndForgetsItsFirstPass() throws Exception {
+        String vol = env.volume("d5");
+        String ctr = env.container("d5", vol);
+        Files.writeString(env.mountpoint(vol).resolve("db"), "data");
+        env.writeConfig("  - name: d5\n    volume: " + vol + "\n    consistency: stop\n");
+        init();
+        staleLock();
+
+        ItEnv.Run r = env.cli("backup", "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode src = r.json().get("sources").get(0);
+        assertEquals("ok", src.get("status").asText());
+        assertEquals(0, tagged(snapshots(), "cfs-pass1"), "the first pass was forgotten");
+        assertEquals(0, locks(), "the stale lock was cleared");
+        assertTrue(src.get("warning").isNull(), src.toString());
+        assertEquals("running", ItEnv.state(ctr));
+        // prune and check are no longer refused
+        assertEquals(0, env.cli("check").exit());
+    }
+
+    @Test
+    void aLeftoverFirstPassIsForgottenByTheNextBackup() throws Exception {
+        Path data = Files.createDirectories(env.dir.resolve("d5b"));
+        Files.writeString(data.resolve("a"), "a");
+        env.writeConfig("  - name: d5b\n    path: " + data + "\n");
+        init();
+        env.restic("backup", "--host", "it-host", "--tag", "d5b", "--tag", "cfs-pass1", data.toString());
+        assertEquals(1, tagged(snapshots(), "cfs-pass1"));
+
+        ItEnv.Run r = env.cli("backup", "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode snaps = snapshots();
+        assertEquals(0, tagged(snaps, "cfs-pass1"), snaps.toString());
+        assertEquals(1, snaps.size());
+    }
+
+    @Test
+    void aFirstPassThatCannotBeForgottenIsAWarningInTheResult() throws Exception {
+        String vol = env.volume("d5c");
+        String ctr = env.container("d5c", vol);
+        Files.writeString(env.mountpoint(vol).resolve("db"), "data");
+        env.writeConfig("  - name: d5c\n    volume: " + vol + "\n    consistency: stop\n");
+        init();
+        Process holder = resticHoldingALock(); // a live lock: forget cannot take its exclusive lock
+
+        ItEnv.Run r = env.cli("backup", "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode src = r.json().get("sources").get(0);
+        assertEquals("ok", src.get("status").asText(), "the backup itself is good");
+        assertTrue(src.get("warning").asText().contains("cfs-pass1"), src.toString());
+        assertEquals("running", ItEnv.state(ctr));
+
+        sh("kill", "-INT", Long.toString(holder.pid()));
+        assertTrue(holder.waitFor(20, TimeUnit.SECONDS));
+        ItEnv.Run next = env.cli("backup", "--json");
+        assertEquals(0, next.exit(), next.err());
+        assertEquals(0, tagged(snapshots(), "cfs-pass1"), "the next backup forgot it");
+    }
+
+    // ---- defect 2: a failed dump's snapshot is really gone ----
+
+    @Test
+    void aFailedDumpIsForgottenDespiteAStaleLock() throws Exception {
+        env.writeConfig("  - name: broken-dump\n    command: [sh, -c, 'echo \"-- partial dump\"; echo boom >&2; exit 3']\n");
+        init();
+        staleLock();
+        ItEnv.Run r = env.cli("backup", "--json");
+        assertEquals(ExitCode.FAILED, r.exit(), r.err());
+        JsonNode src = r.json().get("sources").get(0);
+        assertTrue(src.get("error").asText().contains("was removed"), src.toString());
+        assertEquals(0, snapshots().size(), "no truncated dump stays as a snapshot");
+    }
+
+    @Test
+    void aFailedDumpThatCannotBeForgottenFailsLoudlyAndGoesAtTheNextBackup() throws Exception {
+        Path marker = env.dir.resolve("dump-fails");
+        Files.writeString(marker, "");
+        env.writeConfig("  - name: dump\n    command: [sh, -c, 'echo \"-- dump\"; if [ -e " + marker
+                + " ]; then echo boom >&2; exit 3; fi']\n");
+        init();
+        Process holder = resticHoldingALock();
+        ItEnv.Run r = env.cli("backup", "--json");
+        assertEquals(ExitCode.FAILED, r.exit(), r.err());
+        String error = r.json().get("sources").get(0).get("error").asText();
+        assertTrue(error.contains("could NOT be removed"), error);
+        assertEquals(1, snapshots().size());
+
+        sh("kill", "-INT", Long.toString(holder.pid()));
+        assertTrue(holder.waitFor(20, TimeUnit.SECONDS));
+        Files.delete(marker);
+        ItEnv.Run next = env.cli("backup", "--json");
+        assertEquals(0, next.exit(), next.err());
+        JsonNode snaps = snapshots();
+        // the holder's own snapshot (host other-host) plus the good dump: the failed one is gone
+        long mine = 0;
+        for (JsonNode s : snaps) {
+            if (s.get("hostname").asText().equals("it-host")) {
+                mine++;
+                assertEquals(next.json().get("sources").get(0).get("snapshot_id").asText(), s.get("short_id").asText());
+            }
+        }
+        assertEquals(1, mine, snaps.toString());
+    }
+}
