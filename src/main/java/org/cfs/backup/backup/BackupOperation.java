@@ -185,8 +185,12 @@ public final class BackupOperation {
         return f;
     }
 
+    /** Seconds the current source's containers were down when it failed with an exception (else 0). */
+    private double failedDowntime;
+
     private SourceResult backupSource(SourceConfig s, boolean dryRun) {
         long t0 = System.nanoTime();
+        failedDowntime = 0;
         Map<String, String> hookEnv = new LinkedHashMap<>();
         hookEnv.put("CFS_BACKUP_SOURCE", s.name());
         SourceResult result;
@@ -202,11 +206,11 @@ public final class BackupOperation {
                 };
             } catch (ResticException e) {
                 String status = e.error() == ResticError.INTERRUPTED || cancellation.isCancelled() ? "interrupted" : "failed";
-                result = new SourceResult(s.name(), status, null, seconds(t0), 0, e.getMessage(), 0, 0, 0, 0, dryRun);
+                result = new SourceResult(s.name(), status, null, seconds(t0), failedDowntime, e.getMessage(), 0, 0, 0, 0, dryRun);
             } catch (CancelledException e) {
-                result = new SourceResult(s.name(), "interrupted", null, seconds(t0), 0, "interrupted", 0, 0, 0, 0, dryRun);
+                result = new SourceResult(s.name(), "interrupted", null, seconds(t0), failedDowntime, "interrupted", 0, 0, 0, 0, dryRun);
             } catch (CfsException e) {
-                result = SourceResult.failed(s.name(), seconds(t0), 0, e.getMessage());
+                result = SourceResult.failed(s.name(), seconds(t0), failedDowntime, e.getMessage());
             } finally {
                 progress.done(s.name());
             }
@@ -258,9 +262,8 @@ public final class BackupOperation {
         String action = c == Consistency.STOP ? "stop" : "pause";
         journal.record(toQuiesce, action, s.volume(), "backup");
         long down0 = System.nanoTime();
-        Restic.BackupOutcome pass2;
-        double downtime;
-        String pass1Warning = null;
+        Restic.BackupOutcome pass2 = null;
+        RuntimeException failure = null;
         try {
             if (c == Consistency.STOP) {
                 docker.stop(ids);
@@ -269,20 +272,44 @@ public final class BackupOperation {
             }
             pass2 = restic.backup(request(s, paths, null, pass1Id, false, false),
                     progressOf(s), null);
-        } finally {
-            try {
-                if (c == Consistency.STOP) {
-                    docker.start(ids);
-                } else {
-                    docker.unpause(ids);
-                }
-                journal.clear(ids);
-            } catch (CfsException e) {
-                // the journal keeps the entries: the next cfs-backup command retries the restart
-                log.accept(s.name() + ": could not resume containers: " + e.getMessage());
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        String resumeError = null;
+        try {
+            if (c == Consistency.STOP) {
+                docker.start(ids);
+            } else {
+                docker.unpause(ids);
             }
-            downtime = seconds(down0);
-            pass1Warning = forgetPass1(s, pass1Id);
+            journal.clear(ids);
+        } catch (CfsException e) {
+            // the journal keeps the entries: the next cfs-backup command retries the restart
+            resumeError = e.getMessage();
+            log.accept(s.name() + ": could not resume containers: " + e.getMessage());
+        }
+        double downtime = seconds(down0);
+        String pass1Warning = forgetPass1(s, pass1Id);
+        if (resumeError != null) {
+            // a container left stopped is a failed source, whatever the snapshot: name it
+            String names = String.join(", ", toQuiesce.stream().map(Docker.Container::name).toList());
+            String msg = "container " + names + " could not be " + (c == Consistency.STOP ? "started" : "unpaused")
+                    + " again after the backup (" + resumeError + "); it is left "
+                    + (c == Consistency.STOP ? "stopped" : "paused")
+                    + " and the quiesce journal keeps it: the next cfs-backup command retries";
+            if (failure != null) {
+                msg = failure.getMessage() + "; " + msg;
+            }
+            var sum = pass2 == null ? null : pass2.summary();
+            return new SourceResult(s.name(), "failed", sum == null ? null : sum.snapshotId(), seconds(t0), downtime,
+                    msg, sum == null ? 0 : sum.filesNew(), sum == null ? 0 : sum.filesChanged(),
+                    sum == null ? 0 : sum.dataAdded(), sum == null ? 0 : sum.totalBytesProcessed(), false)
+                    .withWarning(pass1Warning);
+        }
+        if (failure != null) {
+            // the source failed after its containers were down: the result keeps the real downtime
+            failedDowntime = downtime;
+            throw failure;
         }
         return fromOutcome(s, pass2, seconds(t0), downtime, false).withWarning(pass1Warning);
     }

@@ -90,6 +90,22 @@ class FaultsIT {
         assertTrue(locks() > 0, "the killed restic left its lock");
     }
 
+    /** cfs-backup in a child JVM (so that it is a process of its own that ends), run to its end. */
+    ItEnv.Run child(java.util.Map<String, String> extraEnv, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "org.cfs.backup.cli.Main", "-c", env.config.toString()));
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile(env.dir, "child", ".out");
+        Path err = Files.createTempFile(env.dir, "child", ".err");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+        if (extraEnv != null) {
+            pb.environment().putAll(extraEnv);
+        }
+        Process p = pb.start();
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "child cfs-backup ended");
+        return new ItEnv.Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
     private JsonNode snapshots() {
         return env.resticJson("snapshots", "--json", "--no-lock");
     }
@@ -209,5 +225,107 @@ class FaultsIT {
             }
         }
         assertEquals(1, mine, snaps.toString());
+    }
+
+    // ---- defect 4: a failed `docker start` fails the source ----
+
+    /** A docker CLI that refuses `start` while the marker exists, and is the real docker otherwise. */
+    private java.util.Map<String, String> dockerFailingStart(Path marker) throws IOException {
+        Path script = env.dir.resolve("docker-failing-start.sh");
+        Files.writeString(script, "#!/bin/sh\nif [ \"$1\" = start ] && [ -e " + marker + " ]; then\n"
+                + "  echo 'Error response from daemon: failed to start (test fault)' >&2; exit 1\nfi\nexec docker \"$@\"\n");
+        script.toFile().setExecutable(true);
+        java.util.Map<String, String> e = new java.util.HashMap<>(System.getenv());
+        e.put("CFS_BACKUP_DOCKER", script.toString());
+        return e;
+    }
+
+    @Test
+    void aFailedDockerStartFailsTheSourceNamesTheContainerAndTheNextCommandRetries() throws Exception {
+        String vol = env.volume("d4");
+        String ctr = env.container("d4", vol);
+        Files.writeString(env.mountpoint(vol).resolve("db"), "data");
+        env.writeConfig("  - name: d4\n    volume: " + vol + "\n    consistency: stop\n");
+        init();
+        Path marker = env.dir.resolve("fail-start");
+        Files.writeString(marker, "");
+        java.util.Map<String, String> e = dockerFailingStart(marker);
+
+        ItEnv.Run r = child(e, "backup", "--json"); // its own process: it has ended when the next command runs
+        assertTrue(r.exit() == ExitCode.FAILED || r.exit() == ExitCode.PARTIAL, r.exit() + " " + r.err());
+        JsonNode src = r.json().get("sources").get(0);
+        assertEquals("failed", src.get("status").asText());
+        assertTrue(src.get("error").asText().contains(ctr), src.toString());
+        assertTrue(src.get("downtime_s").asDouble() > 0, src.toString());
+        assertEquals("exited", ItEnv.state(ctr));
+        assertTrue(Files.readString(env.dir.resolve("state/quiesce-journal.json")).contains(ctr), "the journal keeps it");
+
+        Files.delete(marker);
+        ItEnv.Run next = env.cli(e, new org.cfs.backup.process.Cancellation(), "snapshots");
+        assertEquals(0, next.exit(), next.err());
+        assertTrue(next.err().contains("started container " + ctr), next.err());
+        assertFalse(next.err().contains("dead cfs-backup"), next.err());
+        assertEquals("running", ItEnv.state(ctr));
+        assertFalse(Files.exists(env.dir.resolve("state/quiesce-journal.json")));
+    }
+
+    // ---- defect 3: a container still stopping when the owner died is started once it has stopped ----
+
+    /** A journal entry as a cfs-backup that has since died (pid of an ended process) wrote it. */
+    private void journalOfDeadOwner(String container, String action, String volume, java.time.Instant since)
+            throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        String id = sh("docker", "inspect", "--format", "{{.Id}}", container);
+        Files.createDirectories(env.dir.resolve("state"));
+        Files.writeString(env.dir.resolve("state/quiesce-journal.json"), "[{\"pid\":" + gone.pid()
+                + ",\"pidStart\":null,\"command\":\"backup\",\"container\":\"" + id + "\",\"name\":\"" + container
+                + "\",\"action\":\"" + action + "\",\"volume\":\"" + volume + "\",\"since\":\"" + since + "\"}]");
+    }
+
+    @Test
+    void aContainerStillStoppingWhenItsOwnerDiedIsWaitedForAndStarted() throws Exception {
+        String vol = env.volume("d3");
+        String ctr = "cfs-it-" + env.id + "-d3slow";
+        // no --init: the shell is PID 1 and its SIGTERM handler takes 4 s
+        sh("docker", "run", "-d", "--name", ctr, "-v", vol + ":/data", ItEnv.IMAGE, "/bin/sh", "-c",
+                "trap 'sleep 4; exit 0' TERM; while true; do sleep 1; done");
+        try {
+            env.writeConfig("  - name: d3\n    volume: " + vol + "\n    consistency: stop\n");
+            init();
+            java.time.Instant since = java.time.Instant.now();
+            Thread.sleep(1100); // StartedAt of a restart must be after `since`, to the second
+            Process stop = new ProcessBuilder("docker", "stop", "-t", "30", ctr).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            journalOfDeadOwner(ctr, "stop", vol, since);
+            Thread.sleep(500); // the engine has sent SIGTERM; the container is "running" while it shuts down
+            assertEquals("running", ItEnv.state(ctr));
+
+            ItEnv.Run next = env.cli("snapshots");
+            assertEquals(0, next.exit(), next.err());
+            assertTrue(next.err().contains("still stopping"), next.err());
+            assertTrue(stop.waitFor(30, TimeUnit.SECONDS));
+            assertEquals("running", ItEnv.state(ctr), "started again after its stop finished: " + next.err());
+            assertFalse(Files.exists(env.dir.resolve("state/quiesce-journal.json")));
+        } finally {
+            sh("docker", "rm", "-f", ctr);
+        }
+    }
+
+    @Test
+    void anEntryOfAContainerRestartedSinceIsDroppedWithoutWaiting() throws Exception {
+        String vol = env.volume("d3b");
+        String ctr = env.container("d3b", vol);
+        env.writeConfig("  - name: d3b\n    volume: " + vol + "\n    consistency: stop\n");
+        init();
+        java.time.Instant since = java.time.Instant.now().minusSeconds(5);
+        sh("docker", "restart", "-t", "1", ctr);
+        journalOfDeadOwner(ctr, "stop", vol, since);
+        long t0 = System.nanoTime();
+        ItEnv.Run next = env.cli("snapshots");
+        assertEquals(0, next.exit(), next.err());
+        assertTrue((System.nanoTime() - t0) / 1e9 < 10, "no wait for a container restarted after the entry");
+        assertEquals("running", ItEnv.state(ctr));
+        assertFalse(Files.exists(env.dir.resolve("state/quiesce-journal.json")));
     }
 }
