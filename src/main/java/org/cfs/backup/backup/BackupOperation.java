@@ -231,8 +231,18 @@ public final class BackupOperation {
         return new BackupRequest(config.host(), tags, paths, s.excludes(), stdinName, parent, dryRun);
     }
 
+    /** Refuses a folder whose in-place restore is unfinished: a snapshot of a mixed tree must never be taken. */
+    private void requireNoUnfinishedRestore(SourceConfig s, String path) {
+        if (new org.cfs.backup.restore.TreeSwap(config.stateDir(), log).unfinished(Path.of(path))) {
+            throw CfsException.failed("an in-place restore of " + path + " is unfinished (its marker "
+                    + "restore-swap-*.json is in " + config.stateDir() + "): not backed up until it is finished"
+                    + " or rolled back (any cfs-backup command does that once the restore's process has ended)");
+        }
+    }
+
     private SourceResult backupPaths(SourceConfig s, boolean dryRun, long t0) {
         for (String p : s.allPaths()) {
+            requireNoUnfinishedRestore(s, p);
             if (!Files.exists(Path.of(p))) {
                 throw CfsException.failed("path " + p + " does not exist");
             }
@@ -244,6 +254,7 @@ public final class BackupOperation {
 
     private SourceResult backupVolume(SourceConfig s, boolean dryRun, long t0) {
         Docker.Volume vol = docker.volume(s.volume());
+        requireNoUnfinishedRestore(s, vol.mountpoint());
         List<String> paths = List.of(vol.mountpoint());
         Consistency c = s.consistencyOrLive();
         List<Docker.Container> toQuiesce = c == Consistency.LIVE ? List.of()

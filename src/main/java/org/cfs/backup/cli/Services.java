@@ -172,10 +172,13 @@ public final class Services {
 
     private void reconcileJournal() {
         AuditLog audit = new AuditLog(config.logDir());
+        // first an in-place restore a crash left half-way (finished or rolled back), so that no
+        // container is resumed on a mixed volume (issue 11)
+        java.util.function.Predicate<QuiesceJournal.Entry> hold = reconcileSwaps(audit);
         List<QuiesceJournal.Entry> handled = new QuiesceJournal(config.stateDir()).reconcile(docker(), line -> {
             err.println("cfs-backup: " + line);
             audit.record("reconcile", "resumed", line);
-        });
+        }, hold);
         for (QuiesceJournal.Entry e : handled) {
             // cleared by the next good backup (BackupCommand): a crash a human should hear about
             alerts().raise(RECONCILED_ALERT + e.name(), Alerts.Severity.WARNING,
@@ -187,6 +190,38 @@ public final class Services {
         if (!handled.isEmpty()) {
             err.flush();
         }
+    }
+
+    /**
+     * Repairs the in-place restores dead runs left ({@code restore-swap-*.json}); returns which
+     * journal entries must wait: those whose volume still has an unfinished swap.
+     */
+    private java.util.function.Predicate<QuiesceJournal.Entry> reconcileSwaps(AuditLog audit) {
+        org.cfs.backup.restore.TreeSwap swap = new org.cfs.backup.restore.TreeSwap(config.stateDir(), line -> {
+            err.println("cfs-backup: " + line);
+            audit.record("reconcile", "restore-swap", line);
+        });
+        try {
+            swap.recover();
+        } catch (org.cfs.backup.CfsException e) {
+            err.println("cfs-backup: " + e.getMessage());
+        }
+        List<Path> unfinished = swap.unfinished();
+        err.flush();
+        if (unfinished.isEmpty()) {
+            return e -> false;
+        }
+        return e -> {
+            if (e.volume() == null) {
+                return false;
+            }
+            try {
+                Path mp = Path.of(docker().volume(e.volume()).mountpoint());
+                return unfinished.stream().anyMatch(u -> u.startsWith(mp) || mp.startsWith(u));
+            } catch (RuntimeException ex) {
+                return false;
+            }
+        };
     }
 
     /** Key prefix of the alert raised when the journal had to resume a container. */

@@ -28,7 +28,30 @@ public final class TreeSwap {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the marker file records: the live folder, the staged root, the two work folders, the phase. */
-    record Marker(String target, String staged, String staging, String old, String phase, Long liveMtimeNanos) {
+    record Marker(String target, String staged, String staging, String old, String phase, Long liveMtimeNanos,
+                  Long pid, Long pidStartMillis) {
+        Marker(String target, String staged, String staging, String old, String phase, Long liveMtimeNanos) {
+            this(target, staged, staging, old, phase, liveMtimeNanos, ProcessHandle.current().pid(),
+                    ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(null));
+        }
+
+        /** True while the process that wrote the marker still runs (its swap is under way, not crashed). */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        boolean ownerAlive() {
+            if (pid == null) {
+                return false;
+            }
+            java.util.Optional<ProcessHandle> h = ProcessHandle.of(pid);
+            if (h.isEmpty() || !h.get().isAlive()) {
+                return false;
+            }
+            if (pidStartMillis == null) {
+                return true;
+            }
+            java.util.Optional<java.time.Instant> start = h.get().info().startInstant();
+            // the same pid with another start time is another process that reused the pid
+            return start.isEmpty() || Math.abs(start.get().toEpochMilli() - pidStartMillis) < 2000;
+        }
     }
 
     /** The staging folder restic restores into and the folder the old contents wait in during a swap. */
@@ -119,6 +142,10 @@ public final class TreeSwap {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(stateDir, "restore-swap-*.json")) {
             for (Path f : ds) {
                 Marker m = JSON.readValue(f.toFile(), Marker.class);
+                if (m.ownerAlive() && m.pid() != ProcessHandle.current().pid()) {
+                    // a restore under way in another process: never touch its swap
+                    continue;
+                }
                 Path live = Path.of(m.target());
                 Path old = Path.of(m.old());
                 Path staged = Path.of(m.staged());
@@ -135,6 +162,13 @@ public final class TreeSwap {
                     }
                     log.accept("rolled back an interrupted in-place restore of " + live + ": its old contents are back");
                 } else {
+                    if ("cleanup".equals(m.phase()) && Files.isDirectory(staged, LinkOption.NOFOLLOW_LINKS)) {
+                        // the run died before the folder got the staged root's owner, mode and mtime
+                        FileTrees.Meta meta = FileTrees.readMeta(staged);
+                        FileTrees.deleteTree(old);
+                        FileTrees.deleteTree(Path.of(m.staging()));
+                        FileTrees.applyMeta(meta, live);
+                    }
                     log.accept("finished clean-up of an interrupted in-place restore of " + live);
                 }
                 FileTrees.deleteTree(old);
@@ -152,6 +186,36 @@ public final class TreeSwap {
                     + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
         return repaired;
+    }
+
+    /**
+     * The live folders whose swap is not finished (its owner still runs, or its repair failed): no
+     * container may be resumed on them and no backup taken of them.
+     */
+    public List<Path> unfinished() {
+        List<Path> out = new java.util.ArrayList<>();
+        if (!Files.isDirectory(stateDir)) {
+            return out;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(stateDir, "restore-swap-*.json")) {
+            for (Path f : ds) {
+                try {
+                    out.add(Path.of(JSON.readValue(f.toFile(), Marker.class).target()));
+                } catch (IOException e) {
+                    log.accept("unreadable in-place restore marker " + f + ": " + e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            throw new CfsException(ExitCode.FAILED, "cannot read " + stateDir + ": " + e.getMessage());
+        }
+        return out;
+    }
+
+    /** True when an in-place restore of this folder (or one holding it, or inside it) is unfinished. */
+    public boolean unfinished(Path live) {
+        Path l = live.toAbsolutePath().normalize();
+        return unfinished().stream().map(p -> p.toAbsolutePath().normalize())
+                .anyMatch(p -> p.equals(l) || p.startsWith(l) || l.startsWith(p));
     }
 
     /** Removes a staging folder a run killed during {@code restic restore} left (no swap had begun). */

@@ -75,6 +75,14 @@ public final class QuiesceJournal {
      * @return the entries that were acted on (for the log and alerts)
      */
     public List<Entry> reconcile(Docker docker, Consumer<String> log) {
+        return reconcile(docker, log, e -> false);
+    }
+
+    /**
+     * As {@link #reconcile(Docker, Consumer)}, but leaves alone (entry kept) the entries {@code hold}
+     * names: containers whose volume is in the middle of an unfinished in-place restore.
+     */
+    public List<Entry> reconcile(Docker docker, Consumer<String> log, java.util.function.Predicate<Entry> hold) {
         if (!Files.exists(file)) {
             return List.of();
         }
@@ -84,6 +92,12 @@ public final class QuiesceJournal {
             for (Entry e : entries) {
                 if (ownerAlive(e)) {
                     remaining.add(e);
+                    continue;
+                }
+                if (hold.test(e)) {
+                    remaining.add(e);
+                    log.accept("container " + e.name() + " stays " + (e.action().equals("pause") ? "paused" : "stopped")
+                            + ": an in-place restore of its volume " + e.volume() + " is unfinished");
                     continue;
                 }
                 Docker.StateInfo info = docker.stateInfo(e.container());
