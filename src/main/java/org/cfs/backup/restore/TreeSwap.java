@@ -58,6 +58,8 @@ public final class TreeSwap {
     public record WorkDirs(Path staging, Path old) {
     }
 
+    /** How long a retry waits for a leftover staging folder that another process still writes into. */
+    static final long STAGING_WAIT_NANOS = 10_000_000_000L;
     private final Path stateDir;
     private final Consumer<String> log;
 
@@ -223,11 +225,31 @@ public final class TreeSwap {
         if (Files.exists(markerFile(live))) {
             return;
         }
-        try {
-            FileTrees.deleteTree(workDirs(live).staging());
-        } catch (IOException e) {
-            throw new CfsException(ExitCode.FAILED, "cannot remove the leftover staging folder " + workDirs(live).staging()
-                    + ": " + e.getMessage());
+        Path staging = workDirs(live).staging();
+        long deadline = System.nanoTime() + STAGING_WAIT_NANOS;
+        boolean said = false;
+        while (true) {
+            try {
+                FileTrees.deleteTree(staging);
+                return;
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new CfsException(ExitCode.FAILED, "cannot remove the leftover staging folder " + staging
+                            + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + "): another process is still"
+                            + " writing into it, likely a restic of a killed cfs-backup (see: fuser -vm " + staging + ")");
+                }
+                if (!said) {
+                    log.accept("waiting up to " + STAGING_WAIT_NANOS / 1_000_000_000L + " s for the leftover staging folder "
+                            + staging + " to be released: a restic of a killed run may still be writing into it");
+                    said = true;
+                }
+                try {
+                    Thread.sleep(500); // the writer is another process; nothing to wait on but time
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new CfsException(ExitCode.INTERRUPTED, "interrupted");
+                }
+            }
         }
     }
 }
