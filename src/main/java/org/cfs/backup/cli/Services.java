@@ -74,6 +74,7 @@ public final class Services {
             Path file = configPath();
             Config ahead = preload == null ? null : preload.take(file);
             config = ahead != null ? ahead : new ConfigLoader().load(file);
+            warnOpenPasswordFile();
             reconcileJournal();
         }
         return config;
@@ -222,6 +223,24 @@ public final class Services {
                 return false;
             }
         };
+    }
+
+    /** A repository password file others can read is used, but never without a word (audit's rule, issue 11). */
+    private void warnOpenPasswordFile() {
+        try {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> perms =
+                    java.nio.file.Files.getPosixFilePermissions(Path.of(config.repository().passwordFile()));
+            if (perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)
+                    || perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)) {
+                String f = config.repository().passwordFile();
+                err.println("cfs-backup: warning: repository.password-file " + f + " is readable by "
+                        + (perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ) ? "every user" : "its group")
+                        + " (fix: chown root:root " + f + " && chmod 600 " + f + "; 'cfs-backup audit' reports it as critical)");
+                err.flush();
+            }
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            // restic reports an unreadable file at its first use
+        }
     }
 
     /** Key prefix of the alert raised when the journal had to resume a container. */

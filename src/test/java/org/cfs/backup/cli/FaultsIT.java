@@ -328,4 +328,30 @@ class FaultsIT {
         assertEquals("running", ItEnv.state(ctr));
         assertFalse(Files.exists(env.dir.resolve("state/quiesce-journal.json")));
     }
+
+    // ---- defect 8: bad inputs ----
+
+    @Test
+    void aWorldReadablePasswordFileDrawsAWarningAndBadInputsExitTwo() throws Exception {
+        Path data = Files.createDirectories(env.dir.resolve("d8"));
+        env.writeConfig("  - name: d8\n    path: " + data + "\n");
+        init();
+        ItEnv.Run quiet = env.cli("snapshots");
+        assertFalse(quiet.err().contains("warning: repository.password-file"), quiet.err());
+        Files.setPosixFilePermissions(env.dir.resolve("pw"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        ItEnv.Run r = env.cli("snapshots");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains("warning: repository.password-file") && r.err().contains("chmod 600"), r.err());
+
+        Files.writeString(env.dir.resolve("pw"), "");
+        ItEnv.Run empty = env.cli("backup");
+        assertEquals(ExitCode.USAGE, empty.exit(), empty.err());
+        assertTrue(empty.err().contains("empty"), empty.err());
+
+        Files.writeString(env.dir.resolve("pw"), ItEnv.PASSWORD + "\n");
+        Files.writeString(env.config, Files.readString(env.config).replaceFirst("url: \\S+", "url: garbage-url"));
+        ItEnv.Run garbage = env.cli("backup");
+        assertEquals(ExitCode.USAGE, garbage.exit(), garbage.err());
+        assertTrue(garbage.err().contains("repository.url"), garbage.err());
+    }
 }
