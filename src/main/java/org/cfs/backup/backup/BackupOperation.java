@@ -247,8 +247,7 @@ public final class BackupOperation {
                 throw CfsException.failed("path " + p + " does not exist");
             }
         }
-        Restic.BackupOutcome o = restic.backup(request(s, s.allPaths(), null, null, dryRun, false),
-                progressOf(s), null);
+        Restic.BackupOutcome o = watched(s, request(s, s.allPaths(), null, null, dryRun, false), null);
         return fromOutcome(s, o, seconds(t0), 0, dryRun);
     }
 
@@ -260,13 +259,11 @@ public final class BackupOperation {
         List<Docker.Container> toQuiesce = c == Consistency.LIVE ? List.of()
                 : docker.containersUsing(s.volume()).stream().filter(Docker.Container::running).toList();
         if (toQuiesce.isEmpty() || dryRun) {
-            Restic.BackupOutcome o = restic.backup(request(s, paths, null, null, dryRun, false),
-                    progressOf(s), null);
+            Restic.BackupOutcome o = watched(s, request(s, paths, null, null, dryRun, false), null);
             return fromOutcome(s, o, seconds(t0), 0, dryRun);
         }
         // pass 1 while the containers run: it carries the bulk of the new data
-        Restic.BackupOutcome pass1 = restic.backup(request(s, paths, null, null, false, true),
-                progressOf(s), null);
+        Restic.BackupOutcome pass1 = watched(s, request(s, paths, null, null, false, true), null);
         String pass1Id = pass1.summary().snapshotId();
         cancellation.check();
         List<String> ids = toQuiesce.stream().map(Docker.Container::id).toList();
@@ -275,6 +272,33 @@ public final class BackupOperation {
         long down0 = System.nanoTime();
         Restic.BackupOutcome pass2 = null;
         RuntimeException failure = null;
+        String[] resumeFailure = new String[1];
+        double[] downtime = new double[1];
+        java.util.concurrent.atomic.AtomicBoolean resumed = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable resume = () -> {
+            if (!resumed.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                if (c == Consistency.STOP) {
+                    docker.start(ids);
+                } else {
+                    docker.unpause(ids);
+                }
+                journal.clear(ids);
+            } catch (CfsException e) {
+                // the journal keeps the entries: the next cfs-backup command retries the restart
+                resumeFailure[0] = e.getMessage();
+                log.accept(s.name() + ": could not resume containers: " + e.getMessage());
+            }
+            downtime[0] = seconds(down0);
+        };
+        // a remote that dies in pass 2 must not keep the containers down: resume first, then fail
+        RemoteWatch watch = new RemoteWatch(s.name(), progress, pass2RemoteLimitSeconds(), () -> {
+            log.accept(s.name() + ": the remote has not answered for " + pass2RemoteLimitSeconds()
+                    + " s during the quiesced pass: resuming the containers and abandoning the pass");
+            resume.run();
+        });
         try {
             if (c == Consistency.STOP) {
                 docker.stop(ids);
@@ -282,25 +306,23 @@ public final class BackupOperation {
                 docker.pause(ids);
             }
             pass2 = restic.backup(request(s, paths, null, pass1Id, false, false),
-                    progressOf(s), null);
+                    progressOf(s), null, watch);
         } catch (RuntimeException e) {
             failure = e;
+        } finally {
+            watch.close();
         }
-        String resumeError = null;
-        try {
-            if (c == Consistency.STOP) {
-                docker.start(ids);
-            } else {
-                docker.unpause(ids);
-            }
-            journal.clear(ids);
-        } catch (CfsException e) {
-            // the journal keeps the entries: the next cfs-backup command retries the restart
-            resumeError = e.getMessage();
-            log.accept(s.name() + ": could not resume containers: " + e.getMessage());
+        if (watch.fired()) {
+            failure = CfsException.failed("the remote did not answer during the quiesced pass (restic retried for "
+                    + watch.firedSeconds() + " s): the containers were resumed after " + Math.round(downtime[0])
+                    + " s and the pass abandoned (no snapshot of the quiesced state this run)"
+                    + (watch.lastLine() == null ? "" : " (restic: " + watch.lastLine().strip() + ")"));
+            pass2 = null;
         }
-        double downtime = seconds(down0);
+        resume.run();
+        String resumeErrorText = resumeFailure[0];
         String pass1Warning = forgetPass1(s, pass1Id);
+        String resumeError = resumeErrorText;
         if (resumeError != null) {
             // a container left stopped is a failed source, whatever the snapshot: name it
             String names = String.join(", ", toQuiesce.stream().map(Docker.Container::name).toList());
@@ -312,17 +334,17 @@ public final class BackupOperation {
                 msg = failure.getMessage() + "; " + msg;
             }
             var sum = pass2 == null ? null : pass2.summary();
-            return new SourceResult(s.name(), "failed", sum == null ? null : sum.snapshotId(), seconds(t0), downtime,
+            return new SourceResult(s.name(), "failed", sum == null ? null : sum.snapshotId(), seconds(t0), downtime[0],
                     msg, sum == null ? 0 : sum.filesNew(), sum == null ? 0 : sum.filesChanged(),
                     sum == null ? 0 : sum.dataAdded(), sum == null ? 0 : sum.totalBytesProcessed(), false)
                     .withWarning(pass1Warning);
         }
         if (failure != null) {
             // the source failed after its containers were down: the result keeps the real downtime
-            failedDowntime = downtime;
+            failedDowntime = downtime[0];
             throw failure;
         }
-        return fromOutcome(s, pass2, seconds(t0), downtime, false).withWarning(pass1Warning);
+        return fromOutcome(s, pass2, seconds(t0), downtime[0], false).withWarning(pass1Warning);
     }
 
     /** Forgets a first-pass snapshot; returns the warning for the result when it stays (the next backup retries). */
@@ -343,7 +365,7 @@ public final class BackupOperation {
         BackupRequest req = request(s, List.of(), s.stdinFilenameOrDefault(), null, dryRun, false);
         ProcessResult dump = runner.run(ProcessSpec.of(s.command()).stdoutStream(in -> {
             try {
-                outcome.set(restic.backup(req, progressOf(s), in));
+                outcome.set(watched(s, req, in));
             } catch (RuntimeException e) {
                 resticError.set(e);
             }
@@ -411,8 +433,31 @@ public final class BackupOperation {
                 sum.filesNew(), sum.filesChanged(), sum.dataAdded(), sum.totalBytesProcessed(), dryRun);
     }
 
+    /** A backup whose dead remote is reported every 10 s on a terminal ("remote not answering, retrying"). */
+    private Restic.BackupOutcome watched(SourceConfig s, BackupRequest req, java.io.InputStream stdin) {
+        if (progress == ProgressListener.NONE) {
+            return restic.backup(req, progressOf(s), stdin);
+        }
+        try (RemoteWatch w = new RemoteWatch(s.name(), progress, 0, () -> { })) {
+            return restic.backup(req, progressOf(s), stdin, w);
+        }
+    }
+
     private Consumer<BackupStatus> progressOf(SourceConfig s) {
         return progress == ProgressListener.NONE ? null : st -> progress.progress(s.name(), st);
+    }
+
+    /**
+     * How long restic may retry a dead remote while the containers are down before they are resumed
+     * and the quiesced pass abandoned; {@code CFS_BACKUP_PASS2_REMOTE_LIMIT_S} overrides the 20 s.
+     */
+    static long pass2RemoteLimitSeconds() {
+        String v = System.getenv("CFS_BACKUP_PASS2_REMOTE_LIMIT_S");
+        try {
+            return v == null || v.isBlank() ? 20 : Math.max(1, Long.parseLong(v.strip()));
+        } catch (NumberFormatException e) {
+            return 20;
+        }
     }
 
     private static double seconds(long t0) {

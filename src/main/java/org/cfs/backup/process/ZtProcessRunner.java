@@ -60,6 +60,9 @@ public final class ZtProcessRunner implements ProcessRunner {
             throw new ProcessException("cannot start " + spec.program() + ": " + rootReason(e), null);
         }
         Process process = started.getProcess();
+        if (spec.onStart() != null) {
+            spec.onStart().accept(process);
+        }
         if (!spec.survivesCancel()) {
             cancellation.register(process);
         }

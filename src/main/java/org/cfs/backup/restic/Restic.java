@@ -201,11 +201,29 @@ public final class Restic {
      * @param stdin the stream to back up for a stdin backup, else null
      */
     public BackupOutcome backup(BackupRequest req, Consumer<BackupStatus> progress, InputStream stdin) {
+        return backup(req, progress, stdin, null);
+    }
+
+    /** Watches a running backup: its process, and its stderr lines (restic's retries on a dead remote). */
+    public interface BackupWatch {
+        void started(Process restic);
+
+        void stderrLine(String line);
+    }
+
+    /** As {@link #backup(BackupRequest, Consumer, InputStream)}, with a watch (null for none). */
+    public BackupOutcome backup(BackupRequest req, Consumer<BackupStatus> progress, InputStream stdin, BackupWatch watch) {
         BackupParser parser = new BackupParser(progress);
         ProcessSpec.Builder b = spec(backupArgs(req))
                 .stdoutLines(parser::stdoutLine)
-                .stderrLines(parser::stderrLine)
+                .stderrLines(watch == null ? parser::stderrLine : l -> {
+                    parser.stderrLine(l);
+                    watch.stderrLine(l);
+                })
                 .captureStdout(false);
+        if (watch != null) {
+            b.onStart(watch::started);
+        }
         if (stdin != null) {
             b.stdin(stdin);
         }

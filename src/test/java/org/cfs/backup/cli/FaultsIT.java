@@ -354,4 +354,32 @@ class FaultsIT {
         assertEquals(ExitCode.USAGE, garbage.exit(), garbage.err());
         assertTrue(garbage.err().contains("repository.url"), garbage.err());
     }
+
+    // ---- defect 7: a remote that dies in the quiesced pass never keeps the container down for long ----
+
+    @Test
+    void aRemoteDeadInTheSecondPassResumesTheContainerFirstThenFailsWithTheRealDowntime() throws Exception {
+        String vol = env.volume("d7");
+        String ctr = env.container("d7", vol);
+        Files.writeString(env.mountpoint(vol).resolve("db"), "data");
+        env.writeConfig("  - name: d7\n    volume: " + vol + "\n    consistency: stop\n");
+        init();
+        java.util.Map<String, String> e = new java.util.HashMap<>();
+        e.put("CFS_BACKUP_RESTIC", Path.of("src/test/scripts/dead-remote-restic.sh").toAbsolutePath().toString());
+        e.put("CFS_BACKUP_PASS2_REMOTE_LIMIT_S", "4");
+        long t0 = System.nanoTime();
+        ItEnv.Run r = child(e, "backup", "--json");
+        double took = (System.nanoTime() - t0) / 1e9;
+        assertEquals(ExitCode.FAILED, r.exit(), r.err());
+        JsonNode src = r.json().get("sources").get(0);
+        assertEquals("failed", src.get("status").asText());
+        assertTrue(src.get("error").asText().contains("did not answer"), src.toString());
+        assertTrue(src.get("error").asText().contains("connection refused"), src.toString());
+        double down = src.get("downtime_s").asDouble();
+        assertTrue(down >= 4 && down < 15, "the real downtime, bounded: " + src);
+        assertTrue(took < 60, "no minutes of waiting on a dead remote: " + took);
+        assertEquals("running", ItEnv.state(ctr));
+        assertFalse(Files.exists(env.dir.resolve("state/quiesce-journal.json")));
+        assertEquals(0, tagged(snapshots(), "cfs-pass1"), "the first pass is forgotten all the same");
+    }
 }
