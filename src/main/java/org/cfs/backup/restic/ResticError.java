@@ -25,7 +25,8 @@ public enum ResticError {
         String l = s.toLowerCase(java.util.Locale.ROOT);
         return l.contains("no space left on device") || l.contains("enospc") || l.contains("disk quota exceeded")
                 || l.contains("insufficient storage") || l.contains("storagequotaexceeded")
-                || l.contains("not enough space") || l.contains("file too large");
+                || l.contains("not enough space") || l.contains("file too large")
+                || l.contains("too big for remaining disk space");
     }
 
     /** Classifies by exit code (0.17's codes) and by restic's and rclone's stderr texts (older). */

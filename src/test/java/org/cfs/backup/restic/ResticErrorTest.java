@@ -26,8 +26,14 @@ class ResticErrorTest {
     static final String NO_REPO = "Fatal: unable to open config file: stat /tmp/none/config: no such file or directory\n"
             + "Is there a repository at the following location?\n/tmp/none\n";
 
+    /** restic through `rclone serve restic --stdio` (the rclone: backend) onto a full disk: only rclone names the cause. */
+    static final String FULL_RCLONE = "rclone: 2026/12/01 23:05:43 ERROR : data/8f/8f3c27cf0d91: Post request put error: "
+            + "preallocate: file too big for remaining disk space\nFatal: unable to save snapshot: server response "
+            + "unexpected: 500 Internal Server Error (500)\n";
+
     @Test
     void eachFaultGetsItsCause() {
+        assertEquals(ResticError.DISK_FULL, ResticError.classify(1, FULL_RCLONE));
         assertEquals(ResticError.DISK_FULL, ResticError.classify(1, FULL));
         assertEquals(ResticError.DISK_FULL, ResticError.classify(1, FULL_LOCK), "full, not 'locked by another process'");
         assertEquals(ResticError.REMOTE_UNREACHABLE, ResticError.classify(1, DEAD_REST), "dead, not 'no repository'");
