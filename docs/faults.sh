@@ -192,7 +192,7 @@ kill_backup() { # WHO=jvm|restic
       kill -9 "$pid" 2>/dev/null
       what="kill -9 at ${ms} ms"
     else
-      ms=$(rand_ms $((BACKUP_MS / 2)))
+      ms=$(rand_ms $((BACKUP_MS * 9 / 10)))
       sleep_ms "$ms"
       child=$(restic_child "$pid")
       [ -n "$child" ] && kill -9 "$child" 2>/dev/null
@@ -219,7 +219,7 @@ kill_restore() {
       kill -9 "$pid" 2>/dev/null
       what="kill -9 at ${ms} ms"
     else
-      ms=$(rand_ms $((RESTORE_MS / 2)))
+      ms=$(rand_ms $((RESTORE_MS * 9 / 10)))
       sleep_ms "$ms"
       child=$(restic_child "$pid")
       [ -n "$child" ] && kill -9 "$child" 2>/dev/null
