@@ -46,10 +46,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-[ -f "$here/target/cfs-backup.jar" ] || { say "build the jar first: mvn -B -DskipTests package"; exit 2; }
+[ -f "${CFS_BACKUP_JAR:-$here/target/cfs-backup.jar}" ] || { say "build the jar first: mvn -B -DskipTests package"; exit 2; }
 for c in restic rclone docker jq; do command -v $c >/dev/null || { say "needs $c"; exit 2; }; done
 
 # ---- the installation under test ----
+# a copy of the jar: a rebuild during the campaign must not change the program under test
+cp "${CFS_BACKUP_JAR:-$here/target/cfs-backup.jar}" "$W/cfs-backup.jar"
+export CFS_BACKUP_JAR=$W/cfs-backup.jar
 printf 'faults-pw-%s\n' "$RANDOM$RANDOM" >"$W/pw"
 chmod 600 "$W/pw"
 printf '[local]\ntype = local\n' >"$W/rclone.conf"
