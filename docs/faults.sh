@@ -92,8 +92,13 @@ write_config "$CFG" "$REPO"
 cfs() { "$CLI" -c "$CFG" "$@"; }
 raw_restic() { RESTIC_PASSWORD_FILE=$W/pw RCLONE_CONFIG=$W/rclone.conf restic -r "$REPO" --cache-dir "$W/cache" "$@"; }
 
-digest() { # a folder's names, types, sizes, modes, links and contents
-  (cd "$1" && { find . -printf '%P|%y|%s|%m|%l\n' | LC_ALL=C sort; find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r md5sum; }) | md5sum | cut -c1-12
+digest() { # a folder's names, types, modes, links and file contents (not a directory's size: it only grows)
+  (cd "$1" && { find . -printf '%P|%y|%m|%l\n' | LC_ALL=C sort; find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r md5sum; }) | md5sum | cut -c1-12
+}
+names() { (cd "$1" && find . -mindepth 1 -printf '%P\n' | LC_ALL=C sort); }
+mix_report() { # how the volume differs from states A and B (names only in A, only in B)
+  names "$MP" >"$W/names.now"
+  echo "$(wc -l <"$W/names.now") entries, $(comm -23 "$W/names.A" "$W/names.B" | comm -12 - "$W/names.now" | wc -l) A-only and $(comm -13 "$W/names.A" "$W/names.B" | comm -12 - "$W/names.now" | wc -l) B-only names"
 }
 
 state_a() { # FILES small files and one 5 MB file
@@ -123,7 +128,7 @@ check() {
   d=$(digest "$MP")
   ok=
   for a in "$@"; do [ "$d" = "$a" ] && ok=1; done
-  [ -n "$ok" ] || fail "mixed volume (digest $d)"
+  [ -n "$ok" ] || fail "mixed volume (digest $d: $(mix_report))"
   if ls -d "$(dirname "$MP")"/.cfs-restore-* "$MP"/.cfs-restore-* >/dev/null 2>&1; then fail "staging leftovers"; fi
   r=$(cfs backup --json 2>>"$LOG")
   [ "$(echo "$r" | jq -r .status 2>/dev/null)" = ok ] || fail "next backup: $(echo "$r" | jq -c '[.sources[]|select(.status!="ok")|.error]' 2>/dev/null || echo "no JSON")"
@@ -169,10 +174,12 @@ state_a
 cfs init >>"$LOG" 2>&1 || { say "init failed: $(tail -3 "$LOG")"; exit 1; }
 BACKUP_MS=$(timed cfs backup)
 A=$(digest "$MP")
+names "$MP" >"$W/names.A"
 SNAP_A=$(raw_restic snapshots --json --no-lock --tag app | jq -r '.[-1].id')
 state_b
 cfs backup >>"$LOG" 2>&1
 B=$(digest "$MP")
+names "$MP" >"$W/names.B"
 SNAP_B=$(raw_restic snapshots --json --no-lock --tag app | jq -r '.[-1].id')
 CUR=$B
 RESTORE_MS=$(timed cfs restore app --snapshot "$SNAP_A" --yes)
