@@ -43,7 +43,7 @@ public final class AuditOperation {
 
         HeldSecrets secrets = HeldSecrets.load(config);
         for (String f : secrets.unreadable()) {
-            findings.add(Finding.of("audit-incomplete", Severity.WARNING, f,
+            findings.add(Finding.of(Finding.INCOMPLETE, Severity.WARNING, f,
                     "secret file cannot be read: its value is not looked for in containers"));
         }
         int containers = 0;
@@ -57,7 +57,7 @@ public final class AuditOperation {
         } catch (CancelledException e) {
             throw e;
         } catch (CfsException e) {
-            findings.add(Finding.of("audit-incomplete", Severity.WARNING, "docker",
+            findings.add(Finding.of(Finding.INCOMPLETE, Severity.WARNING, "docker",
                     "containers were not checked: " + e.getMessage()));
         }
 

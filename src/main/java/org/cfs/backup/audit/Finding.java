@@ -14,6 +14,8 @@ package org.cfs.backup.audit;
  */
 public record Finding(String rule, Severity severity, String subject, String detail, String file, Integer line,
                       boolean allowed, String reason) {
+    /** The rule of a check that could not look (Docker unreachable, a file missing). */
+    public static final String INCOMPLETE = "audit-incomplete";
 
     public static Finding of(String rule, Severity severity, String subject, String detail) {
         return new Finding(rule, severity, subject, detail, null, null, false, null);

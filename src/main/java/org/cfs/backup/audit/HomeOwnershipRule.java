@@ -94,7 +94,7 @@ public final class HomeOwnershipRule {
                 }
             });
         } catch (IOException e) {
-            return Finding.of("audit-incomplete", Severity.WARNING, home.toString(),
+            return Finding.of(Finding.INCOMPLETE, Severity.WARNING, home.toString(),
                     "IDE home could not be read: " + e.getMessage());
         }
         if (counts[1] == 0) {

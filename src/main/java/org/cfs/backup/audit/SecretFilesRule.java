@@ -46,9 +46,9 @@ public final class SecretFilesRule {
             uid = (Integer) Files.getAttribute(file, "unix:uid");
             perms = Files.getPosixFilePermissions(file);
         } catch (NoSuchFileException e) {
-            return Finding.of("audit-incomplete", Severity.WARNING, file.toString(), label + " does not exist");
+            return Finding.of(Finding.INCOMPLETE, Severity.WARNING, file.toString(), label + " does not exist");
         } catch (IOException | UnsupportedOperationException e) {
-            return Finding.of("audit-incomplete", Severity.WARNING, file.toString(),
+            return Finding.of(Finding.INCOMPLETE, Severity.WARNING, file.toString(),
                     label + " cannot be checked: " + e.getMessage());
         }
         List<String> problems = new ArrayList<>();

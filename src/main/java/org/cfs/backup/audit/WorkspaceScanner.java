@@ -34,7 +34,7 @@ public final class WorkspaceScanner {
         List<Finding> out = new ArrayList<>();
         for (Path ws : workspaces) {
             if (!Files.isDirectory(ws)) {
-                out.add(Finding.of("audit-incomplete", Severity.WARNING, ws.toString(),
+                out.add(Finding.of(Finding.INCOMPLETE, Severity.WARNING, ws.toString(),
                         "workspace is not a readable folder: its scripts were not checked"));
                 continue;
             }
@@ -61,7 +61,7 @@ public final class WorkspaceScanner {
                     }
                 });
             } catch (IOException e) {
-                out.add(Finding.of("audit-incomplete", Severity.WARNING, ws.toString(),
+                out.add(Finding.of(Finding.INCOMPLETE, Severity.WARNING, ws.toString(),
                         "workspace scan stopped: " + e.getMessage()));
             }
         }

@@ -39,12 +39,12 @@ import org.cfs.backup.state.RunRecord;
  */
 public final class BackupOperation {
     /** A snapshot tag that marks the first, unquiesced pass of a two-pass backup (forgotten after). */
-    public static final String PASS1_TAG = "cfs-pass1";
+    public static final String PASS1_TAG = Snapshot.PASS1_TAG;
     /**
      * A snapshot tag that marks a snapshot known bad (a failed dump's) that could not be forgotten:
      * {@code latest}, drills, restores and the prune guard never take it; the next backup forgets it.
      */
-    public static final String FAILED_TAG = "cfs-failed";
+    public static final String FAILED_TAG = Snapshot.FAILED_TAG;
 
     private final Config config;
     private final Restic restic;

@@ -2,28 +2,21 @@ package org.cfs.backup.cli;
 
 import java.util.Locale;
 
-import org.cfs.backup.audit.AuditOperation;
 import org.cfs.backup.audit.AuditReport;
-import org.cfs.backup.audit.ContainerInspector;
 import org.cfs.backup.audit.Finding;
-import org.cfs.backup.config.Config;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code audit [--json]}: the isolation audit; exit 1 on critical findings, 3 on warnings only. */
 @Command(name = "audit", description = "Check the host's isolation rules: workspace scripts, containers, cfs-backup's secrets, the IDE home.")
 final class AuditCommand extends BaseCommand {
-    @Option(names = "--json", description = "Print one JSON document on stdout.")
-    boolean json;
+    @Mixin
+    JsonMixin output;
 
     @Override
     public Integer call() {
-        Services s = services();
-        Config c = s.config();
-        // read-only: no operation lock, so the hourly audit never waits for (or blocks) a backup
-        AuditReport report = new AuditOperation(c, new ContainerInspector(s.binary("docker"), s.runner()),
-                s.history(), s.auditLog()).run();
-        if (json) {
+        AuditReport report = jobs().audit();
+        if (output.json) {
             JsonOutput.print(out(), report);
             return report.exitCode();
         }

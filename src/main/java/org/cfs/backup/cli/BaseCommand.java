@@ -31,6 +31,15 @@ abstract class BaseCommand implements Callable<Integer> {
         return root().services(err());
     }
 
+    /** The one way every job runs (lock, operation, alert policy), with this command's stderr. */
+    Jobs jobs(org.cfs.backup.backup.ProgressListener progress) {
+        return new Jobs(services(), err(), progress);
+    }
+
+    Jobs jobs() {
+        return jobs(org.cfs.backup.backup.ProgressListener.NONE);
+    }
+
     PrintWriter out() {
         return spec.commandLine().getOut();
     }

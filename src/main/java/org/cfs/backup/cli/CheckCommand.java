@@ -2,28 +2,25 @@ package org.cfs.backup.cli;
 
 import java.util.Locale;
 
+import org.cfs.backup.JobRequest;
 import org.cfs.backup.drill.CheckOperation;
-import org.cfs.backup.state.OperationLock;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code check [--read-data-subset SPEC] [--json]}: restic check after removing stale locks. */
-@Command(name = "check", mixinStandardHelpOptions = true, description = "Check the repository (restic check); damage exits 1.")
+@Command(name = "check", description = "Check the repository (restic check); damage exits 1.")
 final class CheckCommand extends BaseCommand {
     @Option(names = "--read-data-subset", paramLabel = "SPEC", description = "Also read this share of the data: n/t, x%% or a size.")
     String subset;
 
-    @Option(names = "--json", description = "Print one JSON document on stdout.")
-    boolean json;
+    @Mixin
+    JsonMixin output;
 
     @Override
     public Integer call() {
-        Services s = services();
-        CheckOperation.CheckReport r;
-        try (OperationLock lock = s.lock("check")) {
-            r = new CheckOperation(s.restic(), s.history(), s.auditLog()).run(subset);
-        }
-        if (json) {
+        CheckOperation.CheckReport r = jobs().check(JobRequest.all().withReadDataSubset(subset));
+        if (output.json) {
             JsonOutput.print(out(), r);
         } else if (r.ok()) {
             out().printf(Locale.ROOT, "repository ok%s (%.1fs)%n", r.readDataSubset() == null ? ""

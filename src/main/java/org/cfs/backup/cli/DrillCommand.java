@@ -4,19 +4,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import org.cfs.backup.CfsException;
-import org.cfs.backup.ExitCode;
+import org.cfs.backup.JobRequest;
 import org.cfs.backup.config.Size;
-import org.cfs.backup.drill.DrillOperation;
 import org.cfs.backup.drill.DrillReport;
 import org.cfs.backup.drill.SourceDrill;
-import org.cfs.backup.state.OperationLock;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code drill [SOURCE...] [--full] [--json]}: proves the latest snapshots restore and are intact. */
-@Command(name = "drill", mixinStandardHelpOptions = true, description = "Prove that the latest snapshots restore and are intact (streaming; --full restores for real).")
+@Command(name = "drill", description = "Prove that the latest snapshots restore and are intact (streaming; --full restores for real).")
 final class DrillCommand extends BaseCommand {
     @Parameters(paramLabel = "SOURCE", arity = "0..*", description = "Sources to drill (default: all).")
     List<String> sources = new ArrayList<>();
@@ -24,22 +22,13 @@ final class DrillCommand extends BaseCommand {
     @Option(names = "--full", description = "Restore into a scratch folder, verify, measure RTO and throughput, remove it.")
     boolean full;
 
-    @Option(names = "--json", description = "Print one JSON document on stdout.")
-    boolean json;
+    @Mixin
+    JsonMixin output;
 
     @Override
     public Integer call() {
-        Services s = services();
-        var selected = s.config().select(sources);
-        if (selected.isEmpty()) {
-            throw CfsException.usage("no sources configured in " + s.config().file());
-        }
-        DrillReport r;
-        try (OperationLock lock = s.lock(full ? "drill --full" : "drill")) {
-            r = new DrillOperation(s.config(), s.restic(), s.docker(), s.cancellation(), s.history(), s.auditLog(),
-                    line -> err().println("cfs-backup: " + line)).run(selected, full);
-        }
-        if (json) {
+        DrillReport r = jobs().drill(JobRequest.of(sources).withFull(full));
+        if (output.json) {
             JsonOutput.print(out(), r);
         } else {
             for (SourceDrill d : r.sources()) {
@@ -54,8 +43,7 @@ final class DrillCommand extends BaseCommand {
         if (!r.passed()) {
             err().println("cfs-backup: drill failed for " + String.join(", ",
                     r.sources().stream().filter(d -> !d.passed()).map(SourceDrill::source).toList()));
-            return ExitCode.FAILED;
         }
-        return ExitCode.OK;
+        return r.exitCode();
     }
 }

@@ -1,6 +1,8 @@
 package org.cfs.backup.cli;
 
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import org.cfs.backup.backup.BackupReport;
@@ -8,21 +10,21 @@ import org.cfs.backup.backup.SourceResult;
 import org.cfs.backup.config.Config;
 import org.cfs.backup.config.SourceConfig;
 import org.cfs.backup.process.CancelledException;
+import org.cfs.backup.quota.QuotaSample;
+import org.cfs.backup.quota.QuotaSamples;
 import org.cfs.backup.quota.UploadEstimate;
 import org.cfs.backup.quota.UploadEstimator;
 import org.cfs.backup.rclone.DriveError;
 import org.cfs.backup.rclone.Rclone;
 import org.cfs.backup.rclone.RcloneException;
+import org.cfs.backup.state.RunRecord;
 
 /**
  * The Drive-aware edges of a backup on an rclone remote: the upload estimate before it (a warning,
  * never a failure) and the classified Drive reason after a failed source, instead of restic's
- * retry noise. Repositories that are not on rclone are left alone.
+ * retry noise. Repositories that are not on rclone are left alone. Alerts are the policy's (Jobs).
  */
 final class DriveRuns {
-    /** Alert key of an upload that may not fit the day's cap or the free space. */
-    static final String UPLOAD_ALERT = "upload-estimate";
-
     private DriveRuns() {
     }
 
@@ -34,17 +36,20 @@ final class DriveRuns {
             return null;
         }
         try {
-            Long free = null;
+            List<RunRecord> history = s.history().all();
+            Long free = recentFree(s, remote, history);
             try {
-                free = s.rclone().about(remote).free();
+                if (free == null) {
+                    free = s.rclone().about(remote).free();
+                }
             } catch (RcloneException e) {
                 // a backend without `about` is normal: only real failures are worth a line
                 if (e.error() != DriveError.ABOUT_NOT_SUPPORTED) {
                     err.println("cfs-backup: free space of " + remote + ": unknown: " + e.reason() + " -> " + e.error().advice());
                 }
             }
-            UploadEstimate est = new UploadEstimator(s.restic(), s.clock())
-                    .estimate(selected, c.host(), s.history().all(), s.repositoryOnDrive(), free);
+            UploadEstimate est = new UploadEstimator(s.clock())
+                    .estimate(selected, history, s.repositoryOnDrive(), free);
             for (String w : est.warnings()) {
                 err.println("cfs-backup: warning: " + w);
             }
@@ -52,11 +57,6 @@ final class DriveRuns {
                 s.auditLog().record("upload-estimate", "warning", "estimated=" + est.estimatedBytes()
                         + (est.capRemaining() == null ? "" : " cap_remaining=" + est.capRemaining())
                         + (est.free() == null ? "" : " free=" + est.free()));
-                // say it before the night is wasted, not only on a terminal nobody watches
-                s.alerts().raise(UPLOAD_ALERT, org.cfs.backup.alert.Alerts.Severity.WARNING,
-                        "backup may not fit on " + remote, String.join("; ", est.warnings()));
-            } else {
-                s.alerts().clear(UPLOAD_ALERT, "the estimated upload fits the cap and the free space");
             }
             err.flush();
             return est;
@@ -67,6 +67,30 @@ final class DriveRuns {
             err.flush();
             return null;
         }
+    }
+
+    /** How long the quota job's last answer stands in for an {@code rclone about} of its own (one process less). */
+    static final Duration SAMPLE_FRESH = Duration.ofHours(1);
+
+    /**
+     * The free space of the quota job's last sample of this remote when it is recent, less what
+     * the backups since then added; null when there is none (then {@code rclone about} asks).
+     */
+    static Long recentFree(Services s, String remote, List<RunRecord> history) {
+        QuotaSample last = new QuotaSamples(s.config().stateDir()).last();
+        Instant now = s.clock().instant();
+        if (last == null || last.free() == null || last.time() == null || !remote.equals(last.remote())
+                || last.time().isBefore(now.minus(SAMPLE_FRESH)) || last.time().isAfter(now)) {
+            return null;
+        }
+        long since = 0;
+        for (RunRecord r : history) {
+            if ("backup".equals(r.job()) && r.source() != null && r.end() != null && r.end().isAfter(last.time())
+                    && r.figures() != null && r.figures().get("data_added") instanceof Number n) {
+                since += n.longValue();
+            }
+        }
+        return Math.max(0, last.free() - since);
     }
 
     /** After the run: for each source that failed on a Drive error, the reason and what to do. */

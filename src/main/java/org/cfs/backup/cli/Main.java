@@ -1,5 +1,6 @@
 package org.cfs.backup.cli;
 
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ public final class Main {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         Map<String, String> env = System.getenv();
-        int code = run(out, err, env, cancellation, ConfigPreload.start(args, env), args);
+        int code = run(Prompts.console(), out, err, env, cancellation, ConfigPreload.start(args, env), args);
         out.flush();
         err.flush();
         System.exit(code);
@@ -34,15 +35,20 @@ public final class Main {
         return run(out, err, System.getenv(), new Cancellation(), args);
     }
 
+    /** Runs one command whose prompts read their answers from {@code in} (tests, scripts). */
+    public static int run(InputStream in, PrintWriter out, PrintWriter err, String... args) {
+        return run(Prompts.of(in, err), out, err, System.getenv(), new Cancellation(), null, args);
+    }
+
     public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, Cancellation cancellation,
                           String... args) {
-        return run(out, err, env, cancellation, null, args);
+        return run(Prompts.console(), out, err, env, cancellation, null, args);
     }
 
     /** As above, with the config possibly being read ahead already ({@link ConfigPreload}, may be null). */
-    static int run(PrintWriter out, PrintWriter err, Map<String, String> env, Cancellation cancellation,
-                   ConfigPreload preload, String... args) {
-        RootCommand root = new RootCommand(env, cancellation, preload);
+    static int run(Prompts prompts, PrintWriter out, PrintWriter err, Map<String, String> env,
+                   Cancellation cancellation, ConfigPreload preload, String... args) {
+        RootCommand root = new RootCommand(env, cancellation, preload, prompts);
         CommandLine cl = new CommandLine(root);
         registerCommands(cl, args);
         cl.setOut(out);
@@ -73,6 +79,8 @@ public final class Main {
         String wanted = commandWord(args);
         List<String> names = RootCommand.commandNames();
         boolean one = wanted != null && names.contains(wanted);
+        // `cfs-backup help COMMAND`: picocli's help command, over every command
+        cl.addSubcommand("help", new CommandLine.HelpCommand());
         for (int i = 0; i < names.size(); i++) {
             if (!one || names.get(i).equals(wanted)) {
                 cl.addSubcommand(names.get(i), RootCommand.COMMANDS.get(i));
@@ -93,11 +101,22 @@ public final class Main {
         return null;
     }
 
-    /** Every command answers --help (and --version), not only the top level. */
+    /** Every command answers --help (and --version), not only the top level, and its help lists the exit codes. */
     private static void addHelpOptions(CommandLine cl) {
         for (CommandLine sub : cl.getSubcommands().values()) {
+            if (sub.getCommandSpec().userObject() instanceof CommandLine.HelpCommand) {
+                continue;
+            }
             if (!sub.getCommandSpec().mixinStandardHelpOptions()) {
                 sub.getCommandSpec().mixinStandardHelpOptions(true);
+            }
+            CommandLine.Model.UsageMessageSpec usage = sub.getCommandSpec().usageMessage();
+            if (usage.exitCodeList().isEmpty()) {
+                usage.exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCode.DESCRIPTIONS);
+            }
+            String examples = HelpExamples.of(sub.getCommandSpec().qualifiedName(" ").replaceFirst("^cfs-backup ", ""));
+            if (examples != null && usage.footer().length == 0) {
+                usage.footerHeading("%nExamples:%n").footer(examples);
             }
             addHelpOptions(sub);
         }

@@ -2,12 +2,10 @@ package org.cfs.backup.cli;
 
 import java.util.Locale;
 
-import org.cfs.backup.alert.Alerts;
-import org.cfs.backup.config.Config;
-import org.cfs.backup.retention.PruneOperation;
+import org.cfs.backup.JobRequest;
 import org.cfs.backup.retention.PruneReport;
-import org.cfs.backup.state.OperationLock;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code prune [--dry-run] [--force] [--json]}: forget by retention per source, then prune. */
@@ -19,21 +17,13 @@ final class PruneCommand extends BaseCommand {
     @Option(names = "--force", description = "Forget even sources whose newest snapshot shrank to less than half (the shrink guard).")
     boolean force;
 
-    @Option(names = "--json", description = "Print one JSON document on stdout.")
-    boolean json;
+    @Mixin
+    JsonMixin output;
 
     @Override
     public Integer call() {
-        Services s = services();
-        Config c = s.config();
-        PruneReport report;
-        try (OperationLock lock = s.lock(dryRun ? "prune --dry-run" : "prune")) {
-            PruneOperation op = new PruneOperation(c, s.restic(), s.rclone(), s.cancellation(),
-                    s.history(), s.auditLog(), line -> err().println("cfs-backup: " + line));
-            report = op.run(c.sources(), dryRun, force);
-        }
-        alert(s.alerts(), report);
-        if (json) {
+        PruneReport report = jobs().prune(JobRequest.all().withDryRun(dryRun).withForce(force));
+        if (output.json) {
             JsonOutput.print(out(), report);
         } else {
             for (PruneReport.SourcePrune r : report.sources()) {
@@ -55,23 +45,5 @@ final class PruneCommand extends BaseCommand {
             out().println("prune " + report.status() + (dryRun ? " (dry run)" : ""));
         }
         return report.exitCode();
-    }
-
-    private void alert(Alerts alerts, PruneReport report) {
-        if (report.dryRun()) {
-            return;
-        }
-        try {
-            for (PruneReport.SourcePrune r : report.sources()) {
-                if (r.guarded()) {
-                    alerts.raise("prune-guard:" + r.source(), Alerts.Severity.CRITICAL,
-                            "prune guard holds " + r.source(), r.guardReason());
-                } else if (r.error() == null) {
-                    alerts.clear("prune-guard:" + r.source(), "prune of " + r.source() + " no longer guarded");
-                }
-            }
-        } catch (RuntimeException e) {
-            err().println("cfs-backup: alert: " + e.getMessage());
-        }
     }
 }

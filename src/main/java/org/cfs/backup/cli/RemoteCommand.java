@@ -1,6 +1,5 @@
 package org.cfs.backup.cli;
 
-import java.io.Console;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,10 +54,10 @@ final class RemoteCommand extends BaseCommand {
 
         @Override
         public Integer call() {
-            Console console = System.console();
+            Prompts console = root().prompts();
             boolean noFlags = clientId == null && clientSecret == null && clientSecretFile == null && tokenFile == null
                     && scope == null && rootFolderId == null && teamDrive == null;
-            if (noFlags && console != null) {
+            if (noFlags && console.available()) {
                 prompt(console);
             }
             if (clientSecret != null && clientSecretFile != null) {
@@ -83,7 +82,7 @@ final class RemoteCommand extends BaseCommand {
             RemoteSetup setup = new RemoteSetup(s.rclone(), c.rclone().remote());
             RemoteSetup.Outcome o = setup.run(req);
             if (!o.written()) {
-                printAuthorize(console != null);
+                printAuthorize(System.console() != null); // the secret is shown only on a real terminal
                 s.auditLog().record("remote-setup", "authorize", "remote=" + o.remote() + " nothing written");
                 return ExitCode.OK;
             }
@@ -121,7 +120,7 @@ final class RemoteCommand extends BaseCommand {
             out().flush();
         }
 
-        private void prompt(Console console) {
+        private void prompt(Prompts console) {
             clientId = ask(console, "OAuth client ID (....apps.googleusercontent.com)", null);
             char[] secret = console.readPassword("OAuth client secret (not shown): ");
             clientSecret = secret == null ? null : new String(secret);
@@ -134,7 +133,7 @@ final class RemoteCommand extends BaseCommand {
             teamDrive = team.isBlank() ? null : team.strip();
         }
 
-        private static String ask(Console console, String question, String def) {
+        private static String ask(Prompts console, String question, String def) {
             String answer = console.readLine("%s%s: ", question, def == null || def.isEmpty() ? "" : " [" + def + "]");
             if (answer == null) {
                 throw CfsException.usage("no answer to: " + question);

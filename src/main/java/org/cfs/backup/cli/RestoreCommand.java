@@ -1,6 +1,5 @@
 package org.cfs.backup.cli;
 
-import java.io.Console;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,8 +94,8 @@ final class RestoreCommand extends BaseCommand {
     }
 
     private void confirm(SourceConfig sc) {
-        Console console = System.console();
-        if (console == null) {
+        Prompts console = root().prompts();
+        if (!console.available()) {
             throw CfsException.usage("restoring '" + sc.name() + "' in place replaces its live data: pass --yes "
                     + "(stdin is not a terminal), or --dry-run to preview");
         }

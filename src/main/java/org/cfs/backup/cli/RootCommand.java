@@ -38,17 +38,27 @@ public final class RootCommand implements Runnable {
 
     private boolean verbose;
 
-    @Option(names = {"-v", "--verbose"}, description = "Log more, and show stack traces of errors.")
+    // inherited: `cfs-backup snapshots -v` works as well as `cfs-backup -v snapshots`
+    @Option(names = {"-v", "--verbose"}, scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "Log more (each child command with its duration), and show stack traces of errors.")
     void setVerbose(boolean v) {
         this.verbose = v;
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
                 .setLevel(v ? Level.DEBUG : Level.WARN);
     }
 
-    RootCommand(Map<String, String> env, Cancellation cancellation, ConfigPreload preload) {
+    private final Prompts prompts;
+
+    RootCommand(Map<String, String> env, Cancellation cancellation, ConfigPreload preload, Prompts prompts) {
         this.env = env;
         this.cancellation = cancellation;
         this.preload = preload;
+        this.prompts = prompts;
+    }
+
+    /** Whoever answers the guided prompts: the terminal, or the stdin given to {@link Main#run}. */
+    Prompts prompts() {
+        return prompts;
     }
 
     boolean verbose() {

@@ -10,7 +10,11 @@ import org.cfs.backup.alert.Alerts;
 import org.cfs.backup.alert.ChannelAlerts;
 import org.cfs.backup.config.Config;
 import org.cfs.backup.config.ConfigLoader;
+import org.cfs.backup.config.FleetConfig;
+import org.cfs.backup.fleet.FleetStore;
+import org.cfs.backup.CfsException;
 import org.cfs.backup.docker.Docker;
+import org.cfs.backup.policy.AlertPolicy;
 import org.cfs.backup.process.Cancellation;
 import org.cfs.backup.process.ProcessRunner;
 import org.cfs.backup.process.ZtProcessRunner;
@@ -167,6 +171,21 @@ public final class Services {
         return alerts;
     }
 
+    /** The fleet's shared store ({@code fleet:}), or null for one host; the password is read from its file now. */
+    public FleetStore fleet() {
+        FleetConfig f = config().fleet();
+        if (f == null) {
+            return null;
+        }
+        try {
+            String password = java.nio.file.Files.readString(Path.of(f.passwordFile())).strip();
+            return new FleetStore(f, password);
+        } catch (java.io.IOException e) {
+            throw CfsException.usage("fleet.password-file " + f.passwordFile() + " cannot be read: "
+                    + e.getClass().getSimpleName());
+        }
+    }
+
     public OperationLock lock(String command) {
         return OperationLock.acquire(config().stateDir(), command);
     }
@@ -180,14 +199,9 @@ public final class Services {
             err.println("cfs-backup: " + line);
             audit.record("reconcile", "resumed", line);
         }, hold);
-        for (QuiesceJournal.Entry e : handled) {
-            // cleared by the next good backup (BackupCommand): a crash a human should hear about
-            alerts().raise(RECONCILED_ALERT + e.name(), Alerts.Severity.WARNING,
-                    "container " + e.name() + " restarted after a crashed cfs-backup " + e.command(),
-                    "cfs-backup pid " + e.pid() + " died while container " + e.name() + " (volume " + e.volume()
-                            + ") was " + (e.action().equals("pause") ? "paused" : "stopped") + "; it was resumed by the"
-                            + " next command. Check the container and the last backup.");
-        }
+        AlertPolicy policy = new AlertPolicy(alerts());
+        // cleared by the next good backup: a crash a human should hear about
+        handled.forEach(policy::reconciled);
         if (!handled.isEmpty()) {
             err.flush();
         }
@@ -242,9 +256,6 @@ public final class Services {
             // restic reports an unreadable file at its first use
         }
     }
-
-    /** Key prefix of the alert raised when the journal had to resume a container. */
-    public static final String RECONCILED_ALERT = "reconciled:";
 
     public PrintWriter err() {
         return err;

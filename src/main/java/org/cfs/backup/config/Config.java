@@ -25,7 +25,13 @@ public record Config(
         Path metricsFile,
         String staleAfter,
         int checkSubsets,
-        String metricsListen) {
+        String metricsListen,
+        FleetConfig fleet) {
+
+    /** True when the host is a node of a fleet ({@code fleet:} is set). */
+    public boolean inFleet() {
+        return fleet != null;
+    }
 
     public Optional<SourceConfig> source(String name) {
         return sources.stream().filter(s -> s.name().equals(name)).findFirst();

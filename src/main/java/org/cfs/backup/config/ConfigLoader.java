@@ -92,6 +92,15 @@ public final class ConfigLoader {
     }
 
     private static String describe(JsonProcessingException e, Map<String, Integer> lines) {
+        if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException y && y.getProblemMark() != null) {
+            // the parser's own mark and problem: Jackson's summary keeps only the context line
+            org.yaml.snakeyaml.error.Mark mark = y.getProblemMark();
+            String problem = y.getProblem() == null ? "" : y.getProblem()
+                    .replace("character '\\t(TAB)'", "a tab").replace("\\t(TAB)", "tabs").replace("\t", "a tab");
+            return "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ": not valid YAML: "
+                    + (y.getContext() == null ? "" : y.getContext() + ": ") + problem
+                    + (problem.contains("tab") && !problem.contains("indentation") ? " (indent with spaces, not tabs)" : "");
+        }
         String where = "";
         JsonLocation loc = e.getLocation();
         Integer keyLine = e instanceof JsonMappingException m ? lines.get(keyPath(m.getPath())) : null;
@@ -103,7 +112,16 @@ public final class ConfigLoader {
         }
         if (e instanceof UnrecognizedPropertyException u) {
             String path = keyPath(u.getPath());
-            return where + "unknown key '" + path + "'";
+            String near = nearest(u.getPropertyName(), u.getKnownPropertyIds());
+            return where + "unknown key '" + path + "'" + (near == null ? "" : " (did you mean '" + near + "'?)");
+        }
+        if (e instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException f && f.getTargetType() != null) {
+            return where + "key '" + keyPath(f.getPath()) + "': " + expected(f.getTargetType()) + ", not '"
+                    + f.getValue() + "'";
+        }
+        if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mi && mi.getTargetType() != null
+                && !mi.getPath().isEmpty()) {
+            return where + "key '" + keyPath(mi.getPath()) + "': " + expected(mi.getTargetType());
         }
         if (e instanceof JsonMappingException m) {
             String path = keyPath(m.getPath());
@@ -117,6 +135,66 @@ public final class ConfigLoader {
             return where + "key '" + path + "': " + reason;
         }
         return where + "not valid YAML: " + simplify(e.getOriginalMessage());
+    }
+
+    /** What a key of this type takes, in the operator's words. */
+    private static String expected(Class<?> type) {
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "must be a whole number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "must be true or false";
+        }
+        if (type == String.class) {
+            return "must be a single value (text)";
+        }
+        if (List.class.isAssignableFrom(type) || type.isArray()) {
+            return "must be a list ([a, b] or one '- item' per line)";
+        }
+        if (type.isEnum()) {
+            List<String> names = new ArrayList<>();
+            for (Object c : type.getEnumConstants()) {
+                names.add(c.toString().toLowerCase(java.util.Locale.ROOT));
+            }
+            return "must be one of " + String.join(", ", names);
+        }
+        return "must be a mapping ('key: value' lines or {key: value})";
+    }
+
+    /** The known key nearest to a mistyped one (edit distance at most a third of its length), or null. */
+    static String nearest(String typed, java.util.Collection<Object> known) {
+        if (typed == null || known == null) {
+            return null;
+        }
+        String best = null;
+        int bestDistance = Math.max(1, typed.length() / 3) + 1;
+        for (Object k : known) {
+            int d = distance(typed, k.toString());
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = k.toString();
+            }
+        }
+        return best;
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     private static String simplify(String jacksonMessage) {
@@ -262,8 +340,32 @@ public final class ConfigLoader {
                     throw error("metrics-listen", "'" + listen + "' must be a loopback address and port, like 127.0.0.1:9187");
                 }
             }
+            FleetConfig fleet = fleet(raw.fleet());
             return new Config(file, host, repo, rclone, stateDir, logDir, cacheDir, sources, retention, schedule,
-                    quota, alerts, audit, metrics, staleAfter, checkSubsets, listen);
+                    quota, alerts, audit, metrics, staleAfter, checkSubsets, listen, fleet);
+        }
+
+        private FleetConfig fleet(FleetConfig f) {
+            if (f == null) {
+                return null;
+            }
+            if (f.name() == null || !SOURCE_NAME.matcher(f.name()).matches() || f.name().length() > 60) {
+                throw error("fleet.name", "is required: letters, digits, '.', '_' or '-' (at most 60), e.g. prod");
+            }
+            if (f.jdbcUrl() == null || !(f.jdbcUrl().startsWith("jdbc:mariadb://") || f.jdbcUrl().startsWith("jdbc:mysql://"))) {
+                throw error("fleet.jdbc-url", "is required, like jdbc:mariadb://127.0.0.1:3306/cfs_backup");
+            }
+            if (f.user() == null || f.user().isBlank()) {
+                throw error("fleet.user", "is required (the database user the nodes share)");
+            }
+            if (f.passwordFile() == null || f.passwordFile().isBlank()) {
+                throw error("fleet.password-file", "is required (a file holding the database user's password)");
+            }
+            String checkin = f.checkinInterval() == null ? "7s" : f.checkinInterval();
+            if (!DURATION.matcher(checkin).matches()) {
+                throw error("fleet.checkin-interval", "'" + checkin + "' is not a duration like 7s or 1m");
+            }
+            return new FleetConfig(f.name(), f.jdbcUrl(), f.user(), f.passwordFile(), checkin);
         }
 
         private static String localHostName() {
@@ -444,7 +546,7 @@ public final class ConfigLoader {
             if (c > w) {
                 throw error("quota.critical-free", crit + " is more than warn-free " + warn);
             }
-            return new QuotaConfig(warn, crit);
+            return new QuotaConfig(warn, crit, q == null || q.enabled() == null || q.enabled());
         }
 
         private List<AlertConfig> alerts(List<AlertConfig> list) {
@@ -485,13 +587,19 @@ public final class ConfigLoader {
             if (value == null) {
                 return;
             }
+            // never echo the value: ping URLs, ntfy tokens and webhook keys are secrets
             try {
                 URI u = new URI(value);
-                if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
-                    throw error(key, "'" + value + "' is not an http(s) URL");
+                if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme()))) {
+                    throw error(key, "is not an http(s) URL (" + (u.getScheme() == null ? "no scheme"
+                            : "scheme '" + u.getScheme() + "'") + "); the value is not shown, it may hold a token");
+                }
+                if (u.getHost() == null) {
+                    throw error(key, "is not an http(s) URL (no host); the value is not shown, it may hold a token");
                 }
             } catch (java.net.URISyntaxException e) {
-                throw error(key, "'" + value + "' is not a URL: " + e.getReason());
+                throw error(key, "is not a URL (" + e.getReason() + " at index " + e.getIndex()
+                        + "); the value is not shown, it may hold a token");
             }
         }
 
@@ -540,6 +648,7 @@ public final class ConfigLoader {
             String metricsFile,
             String staleAfter,
             Integer checkSubsets,
-            String metricsListen) {
+            String metricsListen,
+            FleetConfig fleet) {
     }
 }

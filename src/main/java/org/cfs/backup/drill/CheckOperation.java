@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
 
 import org.cfs.backup.CfsException;
 import org.cfs.backup.ExitCode;
+import org.cfs.backup.Job;
+import org.cfs.backup.JobReport;
 import org.cfs.backup.process.CancelledException;
 import org.cfs.backup.process.ProcessResult;
 import org.cfs.backup.restic.Restic;
@@ -26,7 +28,18 @@ public final class CheckOperation {
 
     /** {@code check --json}. */
     public record CheckReport(boolean ok, String readDataSubset, double durationS, List<String> errors,
-                              boolean staleLocksRemoved) {
+                              boolean staleLocksRemoved) implements JobReport {
+        @Override
+        public Job job() {
+            return Job.CHECK;
+        }
+
+        @Override
+        public String problem() {
+            return errors.isEmpty() ? null : errors.get(0);
+        }
+
+        @Override
         public int exitCode() {
             return ok ? ExitCode.OK : ExitCode.FAILED;
         }

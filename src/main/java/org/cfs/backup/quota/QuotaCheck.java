@@ -35,12 +35,22 @@ public final class QuotaCheck {
         this.clock = clock;
     }
 
+    private QuotaReport notAvailable(Instant now) {
+        String why = "not available on this backend (rclone about reports no free space)";
+        samples.append(new QuotaSample(now, remote, null, null, null, null, QuotaLevel.UNKNOWN.toString(), why));
+        return new QuotaReport(remote, null, null, null, null, QuotaLevel.UNKNOWN.toString(), null, why,
+                "Set quota.enabled: false to stop asking, or watch the space on the storage itself.", false);
+    }
+
     public QuotaReport run() {
         Instant now = clock.instant();
         About about;
         try {
             about = rclone.about(remote);
         } catch (RcloneException e) {
+            if (e.error() == DriveError.ABOUT_NOT_SUPPORTED) {
+                return notAvailable(now);
+            }
             String error = e.reason() + " (" + e.error().code() + ")";
             samples.append(new QuotaSample(now, remote, null, null, null, null, QuotaLevel.UNKNOWN.toString(), error));
             return new QuotaReport(remote, null, null, null, null, QuotaLevel.UNKNOWN.toString(), null, error,
@@ -49,8 +59,12 @@ public final class QuotaCheck {
         QuotaLevel level = QuotaLevel.of(about.free(), thresholds.warnFreeBytes(), thresholds.criticalFreeBytes());
         String error = null;
         List<String> advice = new ArrayList<>();
+        if (level == QuotaLevel.UNKNOWN && about.total() == null && about.used() == null) {
+            // WebDAV and shared drives answer {}: there is no free space to watch here, which is no fault
+            return notAvailable(now);
+        }
         if (level == QuotaLevel.UNKNOWN) {
-            // shared drives answer {}; some backends give total/used but no free
+            // some backends give total/used but no free
             error = "the remote reports no free space";
             advice.add(DriveError.ABOUT_NOT_SUPPORTED.advice());
         }

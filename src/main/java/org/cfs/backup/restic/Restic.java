@@ -316,6 +316,15 @@ public final class Restic {
                 .timeout(java.time.Duration.ofSeconds(20)).build());
     }
 
+    /**
+     * The ids of every lock in the repository, stale ones included ({@code restic list locks
+     * --no-lock}): a fleet's prune or check waits while another host's backup holds one.
+     */
+    public List<String> locks() {
+        ProcessResult r = runChecked("restic list locks", spec(command("list", "locks", "--no-lock")).build());
+        return r.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    }
+
     /** {@code restic stats --json --mode restore-size ID}: the size a restore of this snapshot would write. */
     public long restoreSize(String snapshotId) {
         ProcessResult r = runChecked("restic stats", spec(command("stats", "--json", "--mode", "restore-size",

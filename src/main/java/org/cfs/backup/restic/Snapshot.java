@@ -5,10 +5,24 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
-/** One entry of {@code restic snapshots --json}. */
+/**
+ * One entry of {@code restic snapshots --json}, and the snapshot policy every capability shares:
+ * which of cfs-backup's own tags mark a snapshot that is not a regular backup of its source.
+ */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Snapshot(String id, String shortId, Instant time, String hostname, List<String> paths,
                        List<String> tags, String parent, String tree) {
+    /** The state a volume had before an in-place restore (the way back), never {@code latest}. */
+    public static final String PRE_RESTORE_TAG = "pre-restore";
+    /** The first, live pass of a two-pass (stop/pause) backup: forgotten after the second. */
+    public static final String PASS1_TAG = "cfs-pass1";
+    /** A failed dump's snapshot that could not be forgotten (issue 11): never a good backup. */
+    public static final String FAILED_TAG = "cfs-failed";
+
+    /** True for a snapshot that {@code latest}, drills, freshness and the prune guard may take. */
+    public boolean isRegular() {
+        return !hasTag(PRE_RESTORE_TAG) && !hasTag(PASS1_TAG) && !hasTag(FAILED_TAG);
+    }
 
     public List<String> tagsOrEmpty() {
         return tags == null ? List.of() : tags;

@@ -18,7 +18,7 @@ import org.cfs.backup.restic.Snapshot;
  */
 public final class SnapshotSelector {
     /** The tag of the safety snapshot an in-place restore takes first (the way back). */
-    public static final String PRE_RESTORE_TAG = "pre-restore";
+    public static final String PRE_RESTORE_TAG = Snapshot.PRE_RESTORE_TAG;
 
     private final Restic restic;
     private final String host;
@@ -30,8 +30,7 @@ public final class SnapshotSelector {
 
     /** True for a snapshot that {@code latest} may mean. */
     public static boolean regular(Snapshot s) {
-        return !s.hasTag(PRE_RESTORE_TAG) && !s.hasTag(BackupOperation.PASS1_TAG)
-                && !s.hasTag(BackupOperation.FAILED_TAG);
+        return s.isRegular();
     }
 
     /** The newest regular snapshot among these, or null. */

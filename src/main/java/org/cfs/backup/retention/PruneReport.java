@@ -3,6 +3,8 @@ package org.cfs.backup.retention;
 import java.util.List;
 
 import org.cfs.backup.ExitCode;
+import org.cfs.backup.Job;
+import org.cfs.backup.JobReport;
 
 /**
  * The outcome of {@code prune}: per source what was kept and removed (or would be, with
@@ -12,13 +14,33 @@ import org.cfs.backup.ExitCode;
  * @param trashNote set when the repository is on a Drive remote that keeps deleted files in the trash
  */
 public record PruneReport(String status, boolean dryRun, boolean forced, List<SourcePrune> sources, boolean pruned,
-                          String pruneSummary, String trashNote, String error) {
+                          String pruneSummary, String trashNote, String error) implements JobReport {
+
+    @Override
+    public Job job() {
+        return Job.PRUNE;
+    }
+
+    @Override
+    public String problem() {
+        if (error != null) {
+            return error;
+        }
+        return sources.stream().filter(s -> s.guarded() || s.error() != null)
+                .map(s -> s.source() + ": " + (s.error() != null ? s.error() : s.guardReason())).findFirst().orElse(null);
+    }
+
+    @Override
+    public boolean changedSomething() {
+        return !dryRun;
+    }
 
     /** One source. {@code newestSize}/{@code previousSize} are restore sizes in bytes (null: fewer than two snapshots). */
     public record SourcePrune(String source, int snapshots, int kept, int removed, List<String> removedIds,
                               boolean guarded, String guardReason, Long newestSize, Long previousSize, String error) {
     }
 
+    @Override
     public int exitCode() {
         return switch (status) {
             case "ok" -> ExitCode.OK;

@@ -1,21 +1,16 @@
 package org.cfs.backup.schedule;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.TimeZone;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,10 +19,16 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import org.cfs.backup.CfsException;
 import org.cfs.backup.ExitCode;
+import org.cfs.backup.Job;
+import org.cfs.backup.JobReport;
+import org.cfs.backup.JobRequest;
+import org.cfs.backup.JobRunner;
 import org.cfs.backup.alert.Alerts;
 import org.cfs.backup.config.Config;
 import org.cfs.backup.config.ScheduleConfig;
 import org.cfs.backup.config.SourceConfig;
+import org.cfs.backup.fleet.FleetStore;
+import org.cfs.backup.policy.AlertPolicy;
 import org.cfs.backup.process.Cancellation;
 import org.cfs.backup.restic.Restic;
 import org.cfs.backup.restic.Snapshot;
@@ -37,7 +38,7 @@ import org.cfs.backup.state.RunHistory;
 import org.cfs.backup.state.RunRecord;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.DisallowConcurrentExecution;
-import org.quartz.Job;
+
 import org.quartz.JobBuilder;
 import org.quartz.JobDataMap;
 import org.quartz.JobDetail;
@@ -61,17 +62,25 @@ import org.slf4j.LoggerFactory;
 public final class Daemon {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
-    /** Every job the daemon knows, in the order of {@code schedule:}. */
-    public static final List<String> JOBS = List.of("backup", "prune", "check", "drill", "quota", "audit");
-    /** Jobs that take restic's lock on the repository (after one is interrupted, stale locks are cleared). */
-    static final Set<String> REPOSITORY_JOBS = Set.of("backup", "prune", "check", "drill");
     static final String TRIGGER_KEY = "trigger";
 
     /** What the daemon needs from the outside; the clock decides catch-up. */
     public record Context(Config config, Path configPath, Cancellation cancellation, Clock clock, Alerts alerts,
-                          Restic restic, RunHistory history, AuditLog auditLog, CommandInvoker invoker,
-                          PrintWriter err) {
+                          Restic restic, RunHistory history, AuditLog auditLog, JobRunner jobs, FleetStore fleet) {
+        /** A daemon of one host (no fleet). */
+        public Context(Config config, Path configPath, Cancellation cancellation, Clock clock, Alerts alerts,
+                       Restic restic, RunHistory history, AuditLog auditLog, JobRunner jobs) {
+            this(config, configPath, cancellation, clock, alerts, restic, history, auditLog, jobs, null);
+        }
     }
+
+    /** The first wait of a fleet's prune or check for another host's repository lock; it doubles up to 5 min. */
+    static final Duration FLEET_FIRST_WAIT = Duration.ofSeconds(5);
+    /** How long a fleet's prune or check waits for other hosts' locks in all before it fails and alerts. */
+    static final Duration FLEET_WAIT_BOUND = Duration.ofMinutes(30);
+    static final String ATTEMPT_KEY = "attempt";
+    static final String WAITED_KEY = "waited-s";
+    static final String FIRE_KEY = "fire-ms";
 
     private final Context ctx;
     /*
@@ -85,6 +94,8 @@ public final class Daemon {
     private final Map<String, Instant> newestSnapshots = new ConcurrentHashMap<>();
     private final CheckRotation rotation;
     private volatile Scheduler scheduler;
+    /** Fleet mode: the clustered scheduler of the fleet-wide jobs (null for one host). */
+    private volatile Scheduler fleetScheduler;
     private volatile boolean repositoryJobInterrupted;
 
     public Daemon(Context ctx) {
@@ -93,14 +104,18 @@ public final class Daemon {
     }
 
     /** Every job's cron from {@code schedule:}, in the config's order. */
-    public static Map<String, String> crons(ScheduleConfig s) {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("backup", s.backup());
-        m.put("prune", s.prune());
-        m.put("check", s.check());
-        m.put("drill", s.drill());
-        m.put("quota", s.quota());
-        m.put("audit", s.audit());
+    public static Map<Job, String> crons(ScheduleConfig s) {
+        Map<Job, String> m = new LinkedHashMap<>();
+        for (Job job : Job.values()) {
+            m.put(job, switch (job) {
+                case BACKUP -> s.backup();
+                case PRUNE -> s.prune();
+                case CHECK -> s.check();
+                case DRILL -> s.drill();
+                case QUOTA -> s.quota();
+                case AUDIT -> s.audit();
+            });
+        }
         return m;
     }
 
@@ -115,12 +130,13 @@ public final class Daemon {
         try (OperationLock lock = OperationLock.acquire(config.stateDir().resolve("daemon.lock"), "daemon",
                 "a cfs-backup daemon already runs:")) {
             Map<String, String> crons = new LinkedHashMap<>();
+            Map<String, String> shared = new LinkedHashMap<>();
             crons(config.schedule()).forEach((job, cron) -> {
-                if (ctx.invoker().exists(job)) {
-                    crons.put(job, cron);
-                } else {
-                    LOG.warn("job {}: this build has no '{}' command; not scheduled", job, job);
+                if (job == Job.QUOTA && !config.quota().on()) {
+                    LOG.info("job quota: off (quota.enabled: false)");
+                    return;
                 }
+                (ctx.fleet() != null && job.fleetWide() ? shared : crons).put(job.word(), cron);
             });
             ctx.cancellation().onCancel(stopped::countDown);
             if (ctx.cancellation().isCancelled()) {
@@ -137,23 +153,27 @@ public final class Daemon {
                 scheduler.setJobFactory((bundle, sched) -> new QuartzJob(this));
                 for (Map.Entry<String, String> e : crons.entrySet()) {
                     JobDetail job = JobBuilder.newJob(QuartzJob.class).withIdentity(e.getKey()).storeDurably().build();
-                    Trigger trigger = TriggerBuilder.newTrigger().withIdentity(e.getKey() + "-cron").forJob(job)
-                            .usingJobData(TRIGGER_KEY, "schedule")
-                            .withSchedule(CronScheduleBuilder.cronSchedule(e.getValue())
-                                    .inTimeZone(TimeZone.getTimeZone(ctx.clock().getZone()))
-                                    // a fire missed while another run held the thread runs once, late, not never
-                                    .withMisfireHandlingInstructionFireAndProceed())
-                            .build();
-                    scheduler.scheduleJob(job, trigger);
+                    scheduler.scheduleJob(job, cronTrigger(e.getKey(), e.getValue(), job));
                 }
+                if (!shared.isEmpty()) {
+                    fleetScheduler = newFleetScheduler(shared);
+                }
+                // the fleet's store knows its missed runs (made up once for the fleet); these are this host's
                 List<CatchUp.Due> due = new CatchUp(config.stateDir(), ctx.clock()).due(crons, ctx.history().all());
                 // a daemon that was killed (SIGKILL, power loss) left its restic's lock behind
                 clearStaleLocks();
                 scheduler.start();
+                if (fleetScheduler != null) {
+                    fleetScheduler.start();
+                    LOG.info("fleet {}: node {} joined; fleet jobs {}", config.fleet().name(), config.host(), shared.keySet());
+                }
                 Instant now = ctx.clock().instant();
                 for (String job : crons.keySet()) {
                     LOG.info("job {}: cron '{}', next run {}", job, crons.get(job),
                             CronSchedule.next(crons.get(job), now, ctx.clock().getZone()));
+                }
+                for (String job : shared.keySet()) {
+                    LOG.info("fleet job {}: cron '{}', runs on one node of the fleet", job, shared.get(job));
                 }
                 for (CatchUp.Due d : due) {
                     LOG.info("job {}: missed its run of {}; running it now", d.job(), d.missedFireTime());
@@ -162,6 +182,7 @@ public final class Daemon {
                     scheduler.triggerJob(JobKey.jobKey(d.job()), data);
                 }
                 ctx.auditLog().record("daemon", "started", "jobs=" + String.join(",", crons.keySet())
+                        + (shared.isEmpty() ? "" : " fleet-jobs=" + String.join(",", shared.keySet()))
                         + (due.isEmpty() ? "" : " catch-up=" + String.join(",", due.stream().map(CatchUp.Due::job).toList())));
                 LOG.info("daemon started (pid {}); {} job(s) scheduled", ProcessHandle.current().pid(), crons.size());
                 if (due.stream().noneMatch(d -> d.job().equals("backup") || d.job().equals("quota"))) {
@@ -199,23 +220,78 @@ public final class Daemon {
         p.setProperty("org.quartz.scheduler.makeSchedulerThreadDaemon", "true");
         p.setProperty("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
         // one thread per job: every job can wait in the queue of the job lock at the same time
-        p.setProperty("org.quartz.threadPool.threadCount", String.valueOf(JOBS.size()));
+        p.setProperty("org.quartz.threadPool.threadCount", String.valueOf(Job.values().length));
         p.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");
         p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
         p.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
         return new StdSchedulerFactory(p).getScheduler();
     }
 
-    private void shutdown() {
-        Scheduler s = scheduler;
-        if (s == null) {
-            return;
+    /**
+     * The fleet's clustered scheduler (Quartz's JDBC store on MariaDB, tables created when missing):
+     * each fleet job is stored once for the fleet, fires on one live node, is recovered by another
+     * when its node dies in it, and a run missed by the whole fleet is made up once.
+     */
+    private Scheduler newFleetScheduler(Map<String, String> shared) throws SchedulerException {
+        FleetStore fleet = ctx.fleet();
+        fleet.ensureSchema();
+        long checkinMs = Freshness.parseDuration(ctx.config().fleet().checkinInterval()).toMillis();
+        Scheduler s = new StdSchedulerFactory(fleet.quartzProperties(ctx.config().host(), checkinMs)).getScheduler();
+        s.setJobFactory((bundle, sched) -> new QuartzJob(this));
+        s.getListenerManager().addSchedulerListener(new org.quartz.listeners.SchedulerListenerSupport() {
+            @Override
+            public void schedulerError(String msg, SchedulerException cause) {
+                LOG.warn("fleet store: {}: {}", msg, cause.getMessage());
+                safely("alerts", () -> ctx.alerts().raise("fleet-store", Alerts.Severity.WARNING,
+                        "the fleet's job store does not answer", msg + ": " + cause.getMessage()
+                                + " (this host's own jobs go on)"));
+            }
+        });
+        for (Map.Entry<String, String> e : shared.entrySet()) {
+            JobKey key = JobKey.jobKey(e.getKey());
+            JobDetail job = JobBuilder.newJob(QuartzJob.class).withIdentity(key).storeDurably().requestRecovery(true).build();
+            Trigger trigger = cronTrigger(e.getKey(), e.getValue(), job);
+            try {
+                Trigger old = s.getTrigger(trigger.getKey());
+                if (!s.checkExists(key)) {
+                    s.scheduleJob(job, trigger);
+                } else if (!(old instanceof org.quartz.CronTrigger ct) || !ct.getCronExpression().equals(e.getValue())) {
+                    // another node (or an older config) stored another schedule: the config starting now wins
+                    s.addJob(job, true);
+                    if (old == null) {
+                        s.scheduleJob(trigger);
+                    } else {
+                        s.rescheduleJob(trigger.getKey(), trigger);
+                    }
+                }
+            } catch (org.quartz.ObjectAlreadyExistsException race) {
+                // another node stored it first, with the same config
+            }
         }
-        try {
-            // true: wait for running jobs; they see the cancellation and return after their clean-up
-            s.shutdown(true);
-        } catch (SchedulerException e) {
-            LOG.warn("scheduler shutdown: {}", e.getMessage());
+        return s;
+    }
+
+    private Trigger cronTrigger(String name, String cron, JobDetail job) {
+        return TriggerBuilder.newTrigger().withIdentity(name + "-cron").forJob(job)
+                .usingJobData(TRIGGER_KEY, "schedule")
+                .withSchedule(CronScheduleBuilder.cronSchedule(cron)
+                        .inTimeZone(TimeZone.getTimeZone(ctx.clock().getZone()))
+                        // a fire missed while another run held the thread runs once, late, not never
+                        .withMisfireHandlingInstructionFireAndProceed())
+                .build();
+    }
+
+    private void shutdown() {
+        for (Scheduler s : new Scheduler[] {scheduler, fleetScheduler}) {
+            if (s == null) {
+                continue;
+            }
+            try {
+                // true: wait for running jobs; they see the cancellation and return after their clean-up
+                s.shutdown(true);
+            } catch (SchedulerException e) {
+                LOG.warn("scheduler shutdown: {}", e.getMessage());
+            }
         }
     }
 
@@ -240,6 +316,11 @@ public final class Daemon {
 
     /** Runs one job now, on the calling thread: the body of every Quartz firing. */
     void runJob(String job, String trigger) {
+        runJob(job, trigger, null);
+    }
+
+    /** As above; {@code fleetRun} is the firing of a fleet job (recorded in the fleet's store), else null. */
+    void runJob(String job, String trigger, JobExecutionContext fleetRun) {
         if (ctx.cancellation().isCancelled()) {
             LOG.info("job {}: not started, the daemon is stopping", job);
             return;
@@ -253,35 +334,129 @@ public final class Daemon {
                 LOG.info("job {}: not started, the daemon is stopping", job);
                 return;
             }
-            execute(job, trigger);
+            if (fleetRun == null) {
+                execute(job, trigger);
+            } else {
+                executeForFleet(job, trigger, fleetRun);
+            }
         } finally {
             jobLock.unlock();
         }
     }
 
-    private void execute(String job, String trigger) {
+    /**
+     * A fleet job on this node: prune and check first wait (through Quartz, not a sleeping thread)
+     * while another host holds a lock on the repository, then run; the run and its node go into
+     * the fleet's store, so that {@code status --fleet} can say where it ran.
+     */
+    private void executeForFleet(String name, String trigger, JobExecutionContext fire) {
+        Job job = Job.of(name);
+        FleetStore fleet = ctx.fleet();
+        JobDataMap data = fire.getMergedJobDataMap();
+        int attempt = data.containsKey(ATTEMPT_KEY) ? data.getInt(ATTEMPT_KEY) : 0;
+        Instant fireTime = fireTime(fire);
+        long waited = data.containsKey(WAITED_KEY) ? data.getLong(WAITED_KEY) : 0;
+        if (job.takesRepositoryLock() && !repositoryFree()) {
+            Duration wait = FLEET_FIRST_WAIT.multipliedBy(1L << Math.min(attempt, 6));
+            if (wait.compareTo(Duration.ofMinutes(5)) > 0) {
+                wait = Duration.ofMinutes(5);
+            }
+            if (waited + wait.toSeconds() > FLEET_WAIT_BOUND.toSeconds()) {
+                String why = name + " waited " + waited + " s for other hosts' locks on the repository; giving up until its next run";
+                LOG.warn("fleet job {}: {}", name, why);
+                safely("alerts", () -> ctx.alerts().raise("fleet-wait:" + name, Alerts.Severity.WARNING,
+                        "fleet " + name + " could not get the repository", why));
+                safely("fleet store", () -> fleet.finished(name, ctx.config().host(),
+                        fleet.started(name, ctx.config().host(), fireTime, ctx.clock().instant()), ctx.clock().instant(),
+                        "failed", why));
+                return;
+            }
+            LOG.info("fleet job {}: the repository is locked by another host; trying again in {} s", name, wait.toSeconds());
+            try {
+                fire.getScheduler().scheduleJob(TriggerBuilder.newTrigger().forJob(fire.getJobDetail().getKey())
+                        .usingJobData(TRIGGER_KEY, trigger.startsWith("wait") ? trigger : "wait-" + trigger)
+                        .usingJobData(ATTEMPT_KEY, attempt + 1).usingJobData(WAITED_KEY, waited + wait.toSeconds())
+                        .usingJobData(FIRE_KEY, fireTime.toEpochMilli())
+                        .startAt(java.util.Date.from(ctx.clock().instant().plus(wait))).build());
+            } catch (SchedulerException e) {
+                LOG.warn("fleet job {}: cannot schedule its retry: {}", name, e.getMessage());
+            }
+            return;
+        }
+        long started;
+        try {
+            started = fleet.started(name, ctx.config().host(), fireTime, ctx.clock().instant());
+            safely("alerts", () -> ctx.alerts().clear("fleet-store", "the fleet's job store answers again"));
+        } catch (CfsException e) {
+            LOG.warn("fleet job {}: {}", name, e.getMessage());
+            started = -1;
+        }
+        String outcome = execute(name, trigger);
+        if (!outcome.equals("interrupted")) {
+            safely("alerts", () -> ctx.alerts().clear("fleet-wait:" + name, name + " got the repository"));
+        }
+        if (started >= 0) {
+            long s = started;
+            safely("fleet store", () -> fleet.finished(name, ctx.config().host(), s, ctx.clock().instant(), outcome, null));
+        }
+    }
+
+    /** The scheduled fire this run belongs to: a retry and Quartz's recovery keep the original's. */
+    private static Instant fireTime(JobExecutionContext fire) {
+        JobDataMap data = fire.getMergedJobDataMap();
+        if (data.containsKey(FIRE_KEY)) {
+            return Instant.ofEpochMilli(data.getLong(FIRE_KEY));
+        }
+        if (fire.isRecovering()) {
+            String orig = data.getString(org.quartz.Scheduler.FAILED_JOB_ORIGINAL_TRIGGER_SCHEDULED_FIRETIME_IN_MILLISECONDS);
+            if (orig != null) {
+                return Instant.ofEpochMilli(Long.parseLong(orig));
+            }
+        }
+        return fire.getScheduledFireTime() == null ? null : fire.getScheduledFireTime().toInstant();
+    }
+
+    /** Stale locks (dead processes of this host, or older than 30 min) removed, then: is any lock left? */
+    private boolean repositoryFree() {
+        try {
+            ctx.restic().unlock();
+            return ctx.restic().locks().isEmpty();
+        } catch (CfsException e) {
+            LOG.warn("fleet: cannot list the repository's locks: {}", e.getMessage());
+            return true; // the job itself will say what is wrong with the repository
+        }
+    }
+
+    private String execute(String name, String trigger) {
         Config config = ctx.config();
-        List<String> args = new ArrayList<>(List.of("-c", ctx.configPath().toString(), job));
+        Job job = Job.of(name);
+        JobRequest request = JobRequest.all();
         String subset = null;
-        if (job.equals("check") && ctx.invoker().hasOption("check", "--read-data-subset")) {
+        if (job == Job.CHECK) {
             subset = rotation.current(config.checkSubsets());
-            args.add("--read-data-subset");
-            args.add(subset);
+            request = request.withReadDataSubset(subset);
         }
-        if (ctx.invoker().hasOption(job, "--json")) {
-            args.add("--json");
-        }
-        LOG.info("job {}: started ({}){}", job, trigger, subset == null ? "" : ", data subset " + subset);
-        safely("alert jobStarted", () -> ctx.alerts().jobStarted(job));
-        StringWriter out = new StringWriter();
-        TailWriter errTail = new TailWriter(ctx.err(), 4096);
+        LOG.info("job {}: started ({}){}", name, trigger, subset == null ? "" : ", data subset " + subset);
         Instant start = ctx.clock().instant();
         long t0 = System.nanoTime();
-        int code = invoke(job, args, out, errTail);
+        int code;
+        String error;
+        try {
+            JobReport report = ctx.jobs().run(job, request);
+            code = report.exitCode();
+            error = report.problem();
+        } catch (CfsException e) {
+            code = e.exitCode();
+            error = e.getMessage();
+        } catch (RuntimeException e) {
+            LOG.warn("job {}: {}", name, e.toString());
+            code = ExitCode.FAILED;
+            error = e.toString();
+        }
         double seconds = Math.round((System.nanoTime() - t0) / 1e6) / 1000.0;
         Instant end = ctx.clock().instant();
         String outcome = Outcome.of(code, ctx.cancellation().isCancelled());
-        if (outcome.equals("interrupted") && REPOSITORY_JOBS.contains(job)) {
+        if (outcome.equals("interrupted") && job.takesRepositoryLock()) {
             repositoryJobInterrupted = true;
         }
         Map<String, Object> figures = new LinkedHashMap<>();
@@ -291,44 +466,31 @@ public final class Daemon {
         if (subset != null) {
             figures.put("read_data_subset", subset);
         }
-        String error = outcome.equals("ok") ? null : outcome.equals("interrupted") ? "interrupted by signal"
-                : ResultAlerts.lastLine(errTail.tail());
-        ctx.history().append(new RunRecord(job, null, start, end, outcome, null, figures,
-                error == null || error.isBlank() ? null : error));
-        ctx.auditLog().record("daemon-" + job, outcome, String.format(Locale.ROOT, "trigger=%s exit=%d duration_s=%.1f%s",
-                trigger, code, seconds, subset == null ? "" : " subset=" + subset));
-        LOG.info("job {}: {} (exit {}) in {} s", job, outcome, code, seconds);
-        int exit = code;
-        String stdout = out.toString();
-        String stderrTail = errTail.tail();
-        if (!outcome.equals("interrupted")) {
-            safely("alerts", () -> ResultAlerts.apply(job, exit, stdout, stderrTail, ctx.alerts()));
-            // only a clean check moves on: a failed one (damage, unreachable remote) reads the same subset again
-            if (subset != null && exit == ExitCode.OK) {
-                safely("check rotation", () -> {
-                    try {
-                        rotation.advance(config.checkSubsets());
-                    } catch (IOException e) {
-                        throw new IllegalStateException(e.getMessage(), e);
-                    }
-                });
-            }
+        if (outcome.equals("ok")) {
+            error = null;
+        } else if (outcome.equals("interrupted")) {
+            error = "interrupted by signal";
         }
-        safely("alert jobFinished", () -> ctx.alerts().jobFinished(job, outcome.equals("ok"),
-                job + " " + outcome + " (exit " + exit + ")"));
-        if ((job.equals("backup") || job.equals("quota")) && !ctx.cancellation().isCancelled()) {
+        ctx.history().append(new RunRecord(name, null, start, end, outcome, null, figures,
+                error == null || error.isBlank() ? null : error));
+        ctx.auditLog().record("daemon-" + name, outcome, String.format(Locale.ROOT, "trigger=%s exit=%d duration_s=%.1f%s",
+                trigger, code, seconds, subset == null ? "" : " subset=" + subset));
+        LOG.info("job {}: {} (exit {}) in {} s", name, outcome, code, seconds);
+        // only a clean check moves on: a failed one (damage, unreachable remote) reads the same subset again
+        if (subset != null && code == ExitCode.OK && !outcome.equals("interrupted")) {
+            safely("check rotation", () -> {
+                try {
+                    rotation.advance(config.checkSubsets());
+                } catch (IOException e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            });
+        }
+        if ((job == Job.BACKUP || job == Job.QUOTA) && !ctx.cancellation().isCancelled()) {
             checkFreshness();
         }
         writeMetrics();
-    }
-
-    private int invoke(String job, List<String> args, StringWriter out, TailWriter errTail) {
-        try (PrintWriter jobOut = new PrintWriter(out); PrintWriter jobErr = new PrintWriter(errTail)) {
-            return ctx.invoker().run(jobOut, jobErr, args);
-        } catch (RuntimeException e) {
-            LOG.warn("job {}: {}", job, e.toString());
-            return ExitCode.FAILED;
-        }
+        return outcome;
     }
 
     /** Lists the snapshots (without a lock) and raises or clears {@code stale:<source>}. */
@@ -350,16 +512,18 @@ public final class Daemon {
                     LOG.warn("source {} is stale: newest snapshot {}", a.source(), a.newestSnapshotTime());
                 }
             }
-            Freshness.alert(ages, staleAfter, ctx.alerts());
-            ctx.alerts().clear("repository-unreachable", "the repository answers again");
+            AlertPolicy policy = new AlertPolicy(ctx.alerts());
+            safely("alerts", () -> {
+                ages.forEach(a -> policy.freshness(a.source(), a.newestSnapshotTime(), a.stale(), staleAfter));
+                policy.repositoryReadable(null);
+            });
         } catch (CfsException e) {
             if (ctx.cancellation().isCancelled()) {
                 // stopping: restic got SIGINT, which says nothing about the repository
                 return;
             }
             LOG.warn("freshness: cannot list snapshots: {}", e.getMessage());
-            safely("alerts", () -> ctx.alerts().raise("repository-unreachable", Alerts.Severity.WARNING,
-                    "cannot list the repository's snapshots", e.getMessage()));
+            safely("alerts", () -> new AlertPolicy(ctx.alerts()).repositoryReadable(e.getMessage()));
         }
         writeMetrics();
     }
@@ -370,7 +534,7 @@ public final class Daemon {
             return;
         }
         try {
-            new Metrics(file).write(ctx.config().sources().stream().map(SourceConfig::name).toList(), JOBS,
+            new Metrics(file).write(ctx.config().sources().stream().map(SourceConfig::name).toList(), Job.words(),
                     ctx.history().all(), StatusReport.lastQuotaSample(ctx.config().stateDir()),
                     Map.copyOf(newestSnapshots), ctx.clock().instant());
         } catch (IOException | RuntimeException e) {
@@ -389,7 +553,7 @@ public final class Daemon {
 
     /** The Quartz job: one class for every job, the job's name is its key. */
     @DisallowConcurrentExecution
-    public static final class QuartzJob implements Job {
+    public static final class QuartzJob implements org.quartz.Job {
         private final Daemon daemon;
 
         QuartzJob(Daemon daemon) {
@@ -398,47 +562,20 @@ public final class Daemon {
 
         @Override
         public void execute(JobExecutionContext context) {
-            String trigger = context.getMergedJobDataMap().getString(TRIGGER_KEY);
+            String trigger = context.isRecovering() ? "recovery" : context.getMergedJobDataMap().getString(TRIGGER_KEY);
+            boolean fleet;
             try {
-                daemon.runJob(context.getJobDetail().getKey().getName(), trigger == null ? "schedule" : trigger);
+                fleet = daemon.fleetScheduler != null
+                        && context.getScheduler().getSchedulerName().equals(daemon.fleetScheduler.getSchedulerName());
+            } catch (SchedulerException e) {
+                fleet = false;
+            }
+            try {
+                daemon.runJob(context.getJobDetail().getKey().getName(), trigger == null ? "schedule" : trigger,
+                        fleet ? context : null);
             } catch (RuntimeException e) {
                 LOG.error("job {} failed: {}", context.getJobDetail().getKey().getName(), e.toString());
             }
-        }
-    }
-
-    /** Forwards a job's stderr to the daemon's and keeps its tail for the run history. */
-    static final class TailWriter extends Writer {
-        private final PrintWriter target;
-        private final StringBuilder tail = new StringBuilder();
-        private final int max;
-
-        TailWriter(PrintWriter target, int max) {
-            this.target = target;
-            this.max = max;
-        }
-
-        @Override
-        public synchronized void write(char[] cbuf, int off, int len) {
-            target.write(cbuf, off, len);
-            tail.append(cbuf, off, len);
-            if (tail.length() > 2 * max) {
-                tail.delete(0, tail.length() - max);
-            }
-        }
-
-        @Override
-        public void flush() {
-            target.flush();
-        }
-
-        @Override
-        public void close() {
-            target.flush();
-        }
-
-        synchronized String tail() {
-            return tail.toString();
         }
     }
 }

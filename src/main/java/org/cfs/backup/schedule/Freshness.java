@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.cfs.backup.alert.Alerts;
 import org.cfs.backup.restic.Snapshot;
 
 /**
@@ -54,28 +53,12 @@ public final class Freshness {
     public static Instant newest(String source, List<Snapshot> snapshots) {
         Instant newest = null;
         for (Snapshot sn : snapshots) {
-            // pass-1 snapshots of a two-pass backup are not a finished backup
-            if (sn.hasTag(source) && !sn.hasTag("cfs-pass1") && !sn.hasTag("cfs-failed") && sn.time() != null
+            // pass-1 and pre-restore snapshots are not a finished backup of the source
+            if (sn.hasTag(source) && sn.isRegular() && sn.time() != null
                     && (newest == null || sn.time().isAfter(newest))) {
                 newest = sn.time();
             }
         }
         return newest;
-    }
-
-    /** Raises {@code stale:<source>} for stale sources and clears it for fresh ones. */
-    public static void alert(List<SourceAge> ages, Duration staleAfter, Alerts alerts) {
-        for (SourceAge a : ages) {
-            String key = "stale:" + a.source();
-            if (a.stale()) {
-                alerts.raise(key, Alerts.Severity.WARNING, "backup of " + a.source() + " is stale",
-                        a.newestSnapshotTime() == null
-                                ? "the repository holds no snapshot of " + a.source()
-                                : "the newest snapshot of " + a.source() + " is from " + a.newestSnapshotTime()
-                                + ", older than stale-after " + staleAfter.toHours() + "h");
-            } else {
-                alerts.clear(key, a.source() + " is fresh again: newest snapshot " + a.newestSnapshotTime());
-            }
-        }
     }
 }

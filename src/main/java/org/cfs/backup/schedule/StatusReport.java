@@ -19,6 +19,7 @@ import org.cfs.backup.config.Config;
 import org.cfs.backup.config.SourceConfig;
 import org.cfs.backup.restic.Restic;
 import org.cfs.backup.restic.Snapshot;
+import org.cfs.backup.state.OperationLock;
 import org.cfs.backup.state.RunHistory;
 import org.cfs.backup.state.RunRecord;
 
@@ -44,10 +45,37 @@ public final class StatusReport {
     public record DaemonStatus(boolean running, Long pid) {
     }
 
+    /** The mutating operation running now (from the state dir's lock), or null fields when none. */
+    public record RunningOperation(Long pid, String command, Instant since) {
+        static RunningOperation parse(String holder) {
+            if (holder == null) {
+                return null;
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("pid (\\d+), command (.+), since (\\S+)")
+                    .matcher(holder);
+            if (!m.find()) {
+                return new RunningOperation(null, holder, null);
+            }
+            Instant since;
+            try {
+                since = Instant.parse(m.group(3));
+            } catch (java.time.format.DateTimeParseException e) {
+                since = null;
+            }
+            return new RunningOperation(Long.parseLong(m.group(1)), m.group(2), since);
+        }
+    }
+
     /** The whole {@code status --json} document. */
     public record Document(Instant now, String host, DaemonStatus daemon, List<SourceStatus> sources,
                            List<JobStatus> jobs, JsonNode quota, List<Alerts.OpenAlert> alerts,
-                           String repositoryError) {
+                           String repositoryError, RunningOperation running) {
+        /** 3 when the repository cannot be read, or a source is stale or its last backup failed; else 0. */
+        public int exitCode() {
+            boolean bad = repositoryError != null || sources.stream().anyMatch(s -> Boolean.TRUE.equals(s.stale())
+                    || "failed".equals(s.lastBackupStatus()) || "partial".equals(s.lastBackupStatus()));
+            return bad ? org.cfs.backup.ExitCode.PARTIAL : org.cfs.backup.ExitCode.OK;
+        }
     }
 
     private StatusReport() {
@@ -83,12 +111,13 @@ public final class StatusReport {
         }
         List<JobStatus> jobs = new ArrayList<>();
         Daemon.crons(config.schedule()).forEach((job, cron) -> {
-            RunRecord last = Metrics.last(records, job, null, false);
-            jobs.add(new JobStatus(job, cron, last == null ? null : last.start(), last == null ? null : last.status(),
+            RunRecord last = Metrics.last(records, job.word(), null, false);
+            jobs.add(new JobStatus(job.word(), cron, last == null ? null : last.start(), last == null ? null : last.status(),
                     CronSchedule.next(cron, now, clock.getZone())));
         });
         return new Document(now, config.host(), daemon(config.stateDir()), sources, jobs,
-                lastQuotaSample(config.stateDir()), alerts.open(), repoError);
+                lastQuotaSample(config.stateDir()), alerts.open(), repoError,
+                RunningOperation.parse(OperationLock.currentHolder(config.stateDir().resolve("lock"))));
     }
 
     private static Long asLong(Object o) {
@@ -99,21 +128,15 @@ public final class StatusReport {
         return o instanceof Number n ? n.doubleValue() : null;
     }
 
-    /** The daemon's pid from {@code daemon.lock}, if that process is alive. */
+    /**
+     * The daemon's pid from {@code daemon.lock}, if that process is alive. Through the lock, never
+     * by reading the file: inside the daemon (the web console) that read would drop the daemon's lock.
+     */
     static DaemonStatus daemon(Path stateDir) {
-        Path file = stateDir.resolve("daemon.lock");
-        try {
-            if (Files.exists(file)) {
-                String text = Files.readString(file).strip();
-                if (text.startsWith("pid ")) {
-                    long pid = Long.parseLong(text.substring(4).split("[ ,]")[0]);
-                    if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-                        return new DaemonStatus(true, pid);
-                    }
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // an unreadable lock file says nothing about the daemon
+        RunningOperation holder = RunningOperation.parse(OperationLock.currentHolder(stateDir.resolve("daemon.lock")));
+        if (holder != null && holder.pid() != null
+                && ProcessHandle.of(holder.pid()).map(ProcessHandle::isAlive).orElse(false)) {
+            return new DaemonStatus(true, holder.pid());
         }
         return new DaemonStatus(false, null);
     }

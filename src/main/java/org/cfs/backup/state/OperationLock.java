@@ -75,6 +75,32 @@ public final class OperationLock implements AutoCloseable {
         }
     }
 
+    /**
+     * Who holds the lock file now ("pid N, command C, since T"), or null when nobody does. Safe to
+     * call from the JVM that holds it (the daemon, the web console): that one is answered from
+     * memory, since reading the file here would close a descriptor and drop this JVM's own lock.
+     */
+    public static String currentHolder(Path lockFile) {
+        Path file = lockFile.toAbsolutePath().normalize();
+        String here = HELD_HERE.get(file);
+        if (here != null) {
+            return here;
+        }
+        if (!Files.exists(file)) {
+            return null;
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock probe = ch.tryLock();
+            if (probe != null) {
+                probe.release();
+                return null; // nobody holds it: the text is a leftover
+            }
+        } catch (IOException | java.nio.channels.OverlappingFileLockException e) {
+            return null;
+        }
+        return holder(file);
+    }
+
     private static String holder(Path file) {
         try {
             String text = Files.readString(file).strip();

@@ -50,24 +50,4 @@ class AllowListAndReportTest {
         assertEquals(1, allowedOnly.allowed());
         assertEquals(1, allowedOnly.findings().size(), "allowed findings are listed, not hidden");
     }
-
-    @Test
-    void alertsOpenOnNewFindingsAndClearWhenTheyAreGone() {
-        RecordingAlerts r = new RecordingAlerts();
-        r.open.put("quota-level", new Alerts.OpenAlert("quota-level", Alerts.Severity.WARNING, "q", "q", Instant.EPOCH));
-        AuditAlerts.publish(r, AuditReport.of(List.of(PRIV, HOME, ENV.allow("known")), 0));
-        assertEquals(List.of("raise audit:privileged-container:portainer CRITICAL",
-                "raise audit:home-ownership:/opt/h/kasm-profile-persistent WARNING"), r.events);
-
-        r.events.clear();
-        Finding dockerDown = Finding.of("audit-incomplete", Severity.WARNING, "docker", "containers were not checked");
-        AuditAlerts.publish(r, AuditReport.of(List.of(HOME, dockerDown), 0));
-        assertFalse(r.events.contains("clear audit:privileged-container:portainer"), "an incomplete audit clears nothing");
-
-        r.events.clear();
-        AuditAlerts.publish(r, AuditReport.of(List.of(HOME), 0));
-        assertTrue(r.events.contains("clear audit:privileged-container:portainer"), r.events.toString());
-        assertTrue(r.events.contains("clear audit:audit-incomplete:docker"), r.events.toString());
-        assertTrue(r.open.containsKey("quota-level"), "other conditions are left alone");
-    }
 }

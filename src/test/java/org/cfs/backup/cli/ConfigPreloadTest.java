@@ -73,7 +73,7 @@ class ConfigPreloadTest {
         Path f = config("  - {name: a, path: /srv/a, consistency: sometimes}\n");
         String[] args = {"-c", f.toString(), "snapshots"};
         StringWriter err1 = new StringWriter();
-        int withPreload = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err1), Map.of(),
+        int withPreload = Main.run(Prompts.console(), new PrintWriter(new StringWriter()), new PrintWriter(err1), Map.of(),
                 new Cancellation(), ConfigPreload.start(args, Map.of()), args);
         StringWriter err2 = new StringWriter();
         int without = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err2), Map.of(), new Cancellation(), args);

@@ -48,4 +48,21 @@ class DriveRunsTest {
         assertEquals("", err.toString());
         assertEquals(null, DriveRuns.beforeBackup(services(dir.resolve("repo").toString()), List.of(), new PrintWriter(err)));
     }
+
+    /** The quota job's recent answer saves a backup its own rclone about, less what was added since. */
+    @Test
+    void aRecentQuotaSampleStandsInForAbout() throws Exception {
+        Services s = services("rclone:gd:cfs-backup");
+        java.time.Instant now = java.time.Instant.now();
+        var samples = new org.cfs.backup.quota.QuotaSamples(dir.resolve("state"));
+        samples.append(new org.cfs.backup.quota.QuotaSample(now.minusSeconds(600), "gd", 100L, 40L, 60_000L, 0L, "ok", null));
+        var added = new org.cfs.backup.state.RunRecord("backup", "data", now.minusSeconds(300), now.minusSeconds(200), "ok",
+                "abc", Map.of("data_added", 10_000L), null);
+        var before = new org.cfs.backup.state.RunRecord("backup", "data", now.minusSeconds(900), now.minusSeconds(800), "ok",
+                "abd", Map.of("data_added", 99_999L), null);
+        assertEquals(50_000L, DriveRuns.recentFree(s, "gd", List.of(before, added)));
+        assertEquals(null, DriveRuns.recentFree(s, "other", List.of()), "another remote's sample says nothing");
+        samples.append(new org.cfs.backup.quota.QuotaSample(now.minusSeconds(7200), "gd", 100L, 40L, 60_000L, 0L, "ok", null));
+        assertEquals(null, DriveRuns.recentFree(s, "gd", List.of()), "an old sample is asked again");
+    }
 }

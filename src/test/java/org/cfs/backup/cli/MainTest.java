@@ -62,4 +62,21 @@ class MainTest {
         assertEquals("cfs-backup: config file /nonexistent/cfs.yaml not found (use -c FILE or CFS_BACKUP_CONFIG)",
                 o.err().strip());
     }
+
+    /** Regressions (issue 14): `help COMMAND` works, every help lists the exit codes, -v after the command word. */
+    @Test
+    void helpCommandExitCodesAndVerboseAfterTheCommandWord() {
+        Out help = run("help", "backup");
+        assertEquals(0, help.code(), help.err());
+        assertTrue(help.out().startsWith("Usage: cfs-backup backup"), help.out());
+        assertTrue(help.out().contains("Exit codes:") && help.out().contains("130"), help.out());
+        assertTrue(help.out().contains("Examples:") && help.out().contains("cfs-backup backup open-webui mariadb"), help.out());
+        for (String name : RootCommand.commandNames()) {
+            Out o = run(name, "--help");
+            assertTrue(o.out().contains("Exit codes:"), name + ":\n" + o.out());
+        }
+        Out late = run("-c", "/nonexistent-cfs.yaml", "snapshots", "-v");
+        assertEquals(ExitCode.USAGE, late.code());
+        assertTrue(late.err().contains("at org.cfs.backup"), "-v after the word shows the stack trace: " + late.err());
+    }
 }

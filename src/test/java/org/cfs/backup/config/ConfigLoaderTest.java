@@ -3,6 +3,7 @@ package org.cfs.backup.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -80,11 +81,53 @@ class ConfigLoaderTest {
         assertTrue(e.getMessage().contains("line 5"), e.getMessage());
     }
 
+    /** Regression (issue 14): a tab on line 3 was reported as "line 1 ... while scanning for the next token". */
+    @Test
+    void aYamlSyntaxErrorNamesItsLineColumnAndWholeReason() {
+        ConfigException e = error(head() + "sources:\n\t- {name: a, path: /x}\n".replace("sources:\n", "").replace("\t-", "state-dir: /x\n\tlog-dir: /y"));
+        String m = e.getMessage();
+        assertTrue(m.contains("line 5, column 1"), m);
+        assertTrue(m.contains("tab"), m);
+        assertFalse(m.contains("line 1:"), m);
+    }
+
+    /** Regression (issue 14): a wrong type said what Jackson thought, not what was expected. */
+    @Test
+    void aWrongTypeSaysWhatWasExpected() {
+        ConfigException e = error(head() + "retention:\n  keep-last: three\n");
+        assertTrue(e.getMessage().contains("line 5: key 'retention.keep-last': must be a whole number, not 'three'"),
+                e.getMessage());
+        ConfigException b = error(head() + "web-never: 1\n");
+        assertTrue(b.getMessage().contains("unknown key 'web-never'"), b.getMessage());
+    }
+
+    /** Regression (issue 14): an unknown key suggests the nearest known one. */
+    @Test
+    void anUnknownKeySuggestsTheNearestKnownOne() {
+        ConfigException e = error(head() + "sources:\n  - name: a\n    volume: v\n    consistncy: stop\n");
+        assertTrue(e.getMessage().contains("line 7: unknown key 'sources[0].consistncy' (did you mean 'consistency'?)"),
+                e.getMessage());
+        ConfigException far = error(head() + "zzzzzzzz: 1\n");
+        assertFalse(far.getMessage().contains("did you mean"), far.getMessage());
+    }
+
+    /** Regression: a rejected alert URL was echoed, token and ping id included. */
+    @Test
+    void aRejectedAlertUrlIsNeverEchoed() {
+        for (String bad : List.of("ftp://user:tok3nSECRET@ntfy.example/topic", "hc.example/ping/tok3nSECRET",
+                "https://tok3nSECRET@/x", "http://h/a b tok3nSECRET")) {
+            ConfigException e = error(head() + "alerts:\n  - healthchecks: \"" + bad + "\"\n");
+            assertTrue(e.getMessage().contains("alerts[0].healthchecks"), e.getMessage());
+            assertFalse(e.getMessage().contains("tok3nSECRET"), e.getMessage());
+        }
+    }
+
     @Test
     void sourceWithTwoKindsOrNone() {
         ConfigException two = error(head() + "sources:\n  - name: a\n    path: /x\n    volume: v\n");
-        assertTrue(two.getMessage().contains("sources[0]") && two.getMessage().contains("path and volume")
-                || two.getMessage().contains("volume and path"), two.getMessage());
+        assertTrue(two.getMessage().contains("sources[0]")
+                && (two.getMessage().contains("path and volume") || two.getMessage().contains("volume and path")),
+                two.getMessage());
         assertTrue(two.getMessage().contains("line 5"), two.getMessage());
         ConfigException none = error(head() + "sources:\n  - name: a\n");
         assertTrue(none.getMessage().contains("found none"), none.getMessage());

@@ -86,4 +86,17 @@ class LauncherIT {
                     archives().toString());
         }
     }
+
+    /** Regression (issue 14): every typo wrote an archive of its own (12 MB each, 182 MB in an afternoon). */
+    @Test
+    void typosShareOneArchiveAndEveryRealCommandWordIsKnownToTheLauncher() throws Exception {
+        run("", "mount");
+        run("", "moutn");
+        run("", "--version");
+        assertEquals(1, archives().size(), archives().toString());
+        String launcher = Files.readString(Path.of("bin/cfs-backup"));
+        for (String name : org.cfs.backup.cli.MainAccess.commandNames()) {
+            assertTrue(launcher.contains(" " + name + " "), "the launcher's list of command words lacks " + name);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package org.cfs.backup.quota;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -88,11 +89,13 @@ class QuotaIT {
         JsonNode crit = quota(ExitCode.FAILED);
         assertEquals("critical", crit.get("level").asText());
         assertTrue(crit.get("advice").asText().contains("rclone cleanup gd:"), crit.toString());
-        // shared drives answer {}
+        // regression (issue 14): shared drives and WebDAV answer {}: nothing to watch, which is no failure
         t.about("{}", null, 0);
-        JsonNode unknown = quota(ExitCode.FAILED);
+        JsonNode unknown = quota(ExitCode.OK);
         assertEquals("unknown", unknown.get("level").asText());
-        assertTrue(unknown.get("error").asText().contains("no free space"), unknown.toString());
+        assertTrue(unknown.get("error").asText().contains("not available on this backend"), unknown.toString());
+        assertFalse(unknown.get("available").asBoolean(), unknown.toString());
+        assertFalse(Files.readString(t.dir.resolve("state/alerts.json")).contains("quota-unknown"), "no quota-unknown alert");
         assertEquals(5, samples());
     }
 
@@ -103,7 +106,6 @@ class QuotaIT {
             {"rate_limit__about-shared-client.txt", "rate_limit", "own client ID"},
             {"invalid_grant__rclone160.txt", "invalid_grant", "7 days"},
             {"storage_quota__full.txt", "storage_quota", "Drive is full"},
-            {"about_not_supported__memory.txt", "about_not_supported", "no 'about'"},
             {"forbidden__api-disabled.txt", "forbidden", "Drive API is enabled"},
         };
         for (String[] c : cases) {
@@ -117,6 +119,31 @@ class QuotaIT {
         }
         JsonNode last = JSON.readTree(Files.readAllLines(t.dir.resolve("state/quota.jsonl")).get(cases.length - 1));
         assertEquals("unknown", last.get("level").asText());
+        // a backend that has no about at all: said plainly, exit 0
+        t.about(null, new String(getClass().getResourceAsStream("/rclone/drive-errors/about_not_supported__memory.txt")
+                .readAllBytes()), 1);
+        JsonNode none = quota(ExitCode.OK);
+        assertTrue(none.get("error").asText().contains("not available on this backend"), none.toString());
+    }
+
+    @Test
+    void quotaCanBeTurnedOffAndAskesNothing() throws Exception {
+        t.config("rclone:gd:cfs-backup", "gd", null, "quota: {enabled: false}\n");
+        JsonNode off = quota(ExitCode.OK);
+        assertTrue(off.get("error").asText().contains("quota.enabled: false"), off.toString());
+        assertFalse(Files.exists(t.argvLog) && Files.readString(t.argvLog).contains("about"), "rclone was not asked");
+    }
+
+    /** Regression (issue 14): rclone.remote naming another remote than the repository's went unnoticed. */
+    @Test
+    void initWarnsWhenQuotaWatchesAnotherRemote() throws Exception {
+        Files.writeString(t.rcloneConf, "[loc]\ntype = local\n[other]\ntype = local\n");
+        t.config("rclone:loc:" + t.dir.resolve("repo"), "other", null, null);
+        assertEquals(ExitCode.OK, t.run("init"), t.err);
+        assertTrue(t.err.contains("warning: rclone.remote 'other' is not the repository's remote 'loc'"), t.err);
+        t.config("rclone:loc:" + t.dir.resolve("repo"), "loc", null, null);
+        assertEquals(ExitCode.OK, t.run("init"), t.err);
+        assertFalse(t.err.contains("warning"), t.err);
     }
 
     @Test

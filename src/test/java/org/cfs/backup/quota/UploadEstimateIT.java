@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Random;
@@ -14,11 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.cfs.backup.ExitCode;
 import org.cfs.backup.config.SourceConfig;
-import org.cfs.backup.process.Cancellation;
-import org.cfs.backup.process.ZtProcessRunner;
 import org.cfs.backup.rclone.Testbed;
-import org.cfs.backup.restic.Restic;
-import org.cfs.backup.restic.ResticSettings;
 import org.cfs.backup.state.RunHistory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,21 +38,17 @@ class UploadEstimateIT {
         t.close();
     }
 
+    /** Regression (issue 13): a first backup's estimate read and hashed every byte with a restic dry run. */
     @Test
-    void dryRunEstimatesFirstBackupOfLocalRepository() throws Exception {
-        Path repo = t.dir.resolve("repo");
-        Restic restic = new Restic(new ResticSettings("restic", repo.toString(), t.dir.resolve("restic-password"),
-                t.dir.resolve("cache"), null, null, List.of()), new ZtProcessRunner(new Cancellation()));
-        restic.init();
+    void aFirstBackupIsEstimatedFromFileSizesWithoutRestic() throws Exception {
         SourceConfig data = new SourceConfig("data", null, t.dir.resolve("data").toString(), null, null, null, null, null,
                 null, null, null);
-        UploadEstimator est = new UploadEstimator(restic, Clock.systemUTC());
-        UploadEstimate e = est.estimate(List.of(data), "cfs-it-remote", List.of(), true, 1_000_000L);
-        assertEquals(List.of("data"), e.estimatedFromDryRun());
-        assertTrue(e.estimatedBytes() >= SIZE && e.estimatedBytes() < SIZE + 100_000, "estimate " + e.estimatedBytes());
+        UploadEstimate e = new UploadEstimator(Clock.systemUTC()).estimate(List.of(data), List.of(), true, 1_000_000L);
+        assertTrue(e.estimated());
+        assertEquals(List.of("data"), e.estimatedFromWalk());
+        assertEquals(SIZE, e.estimatedBytes(), "the file's size: an upper bound, no content read");
         assertEquals(1, e.warnings().size(), e.warnings().toString());
         assertTrue(e.warnings().get(0).contains("free"), e.warnings().toString());
-        assertTrue(restic.snapshots(null, List.of()).isEmpty(), "a dry run writes no snapshot");
     }
 
     @Test
@@ -65,7 +56,7 @@ class UploadEstimateIT {
         Files.writeString(t.rcloneConf, "[loc]\ntype = local\n");
         t.config("rclone:loc:" + t.dir.resolve("repo"), "loc", null, null);
         assertEquals(ExitCode.OK, t.run("init"), t.err);
-        // the remote says it has 1000 bytes free: the 3 MB upload cannot fit (no history yet: a restic dry run estimates)
+        // the remote says it has 1000 bytes free: the 3 MB upload cannot fit (no history yet: the file sizes estimate)
         t.about("{\"total\": 2000, \"used\": 1000, \"free\": 1000}", null, 0);
         int code = t.run("backup", "--json");
         assertEquals(ExitCode.OK, code, t.out + t.err);
@@ -74,7 +65,7 @@ class UploadEstimateIT {
         assertTrue(Files.readString(t.dir.resolve("log/cfs-backup.log")).contains("op=upload-estimate outcome=warning"));
         assertTrue(Files.readString(t.dir.resolve("state/alerts.json")).contains("upload-estimate"), "alerted");
 
-        // second run: no dry run any more; the first run's data_added (2.9 MiB) from the history is the estimate
+        // second run: the first run's data_added (2.9 MiB) from the history is the estimate
         long before = new RunHistory(t.dir.resolve("state")).all().size();
         assertTrue(before >= 2);
         assertEquals(ExitCode.OK, t.run("backup", "--json"), t.err);

@@ -3,8 +3,6 @@ package org.cfs.backup.schedule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -15,7 +13,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.cfs.backup.Job;
+import org.cfs.backup.JobRunner;
 import org.cfs.backup.alert.RecordingAlerts;
+import org.cfs.backup.backup.BackupReport;
+import org.cfs.backup.backup.SourceResult;
 import org.cfs.backup.config.Config;
 import org.cfs.backup.config.ConfigLoader;
 import org.cfs.backup.process.Cancellation;
@@ -24,12 +26,13 @@ import org.cfs.backup.restic.Restic;
 import org.cfs.backup.restic.ResticSettings;
 import org.cfs.backup.state.AuditLog;
 import org.cfs.backup.state.RunHistory;
+import org.cfs.backup.state.RunRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The daemon's alerting, with stand-in commands and a stand-in restic: healthchecks-style job
- * pings, a failed source from the backup's JSON, and freshness from the repository's snapshots.
+ * The daemon's own alerting, with a stand-in job runner and a stand-in restic: the typed report's
+ * outcome and problem in the run history, and freshness from the repository's snapshots.
  */
 class DaemonAlertsTest {
 
@@ -81,42 +84,29 @@ class DaemonAlertsTest {
                 });
         AtomicInteger backups = new AtomicInteger();
         Cancellation cancel = new Cancellation();
-        CommandInvoker fake = new CommandInvoker() {
-            @Override
-            public boolean exists(String command) {
-                return true;
-            }
-
-            @Override
-            public boolean hasOption(String command, String option) {
-                return true;
-            }
-
-            @Override
-            public int run(PrintWriter out, PrintWriter err, List<String> args) {
-                backups.incrementAndGet();
-                out.print("{\"status\":\"partial\",\"sources\":[{\"source\":\"db\",\"status\":\"ok\"},"
-                        + "{\"source\":\"web\",\"status\":\"failed\",\"error\":\"path /srv/web does not exist\"}]}");
-                return 3;
-            }
+        // the runner's own alerting is the policy's (AlertPolicyTest, JobAlertsIT): the daemon gets the typed report
+        JobRunner fake = (job, request) -> {
+            assertEquals(Job.BACKUP, job);
+            backups.incrementAndGet();
+            return BackupReport.of(List.of(new SourceResult("db", "ok", "aa", 1, 0, null, 0, 0, 0, 0, false),
+                    SourceResult.failed("web", 1, 0, "path /srv/web does not exist")));
         };
         Recording alerts = new Recording();
         Daemon d = new Daemon(new Daemon.Context(config, dir.resolve("c.yaml"), cancel, Clock.systemDefaultZone(),
-                alerts, restic, new RunHistory(config.stateDir()), new AuditLog(config.logDir()), fake,
-                new PrintWriter(new StringWriter())));
+                alerts, restic, new RunHistory(config.stateDir()), new AuditLog(config.logDir()), fake));
         Thread t = new Thread(d::run);
         t.start();
         try {
-            DaemonFixture.await(Duration.ofSeconds(20), "two backup runs", () -> alerts.pings.size() >= 4);
+            DaemonFixture.await(Duration.ofSeconds(20), "two backup runs", () -> backups.get() >= 2);
         } finally {
             d.stop();
             t.join(10_000);
         }
-        assertEquals(List.of("start backup", "fail backup", "start backup", "fail backup"), alerts.pings.subList(0, 4));
-        assertEquals(org.cfs.backup.alert.Alerts.Severity.CRITICAL, alerts.open.get("backup-failed:web").severity());
-        assertTrue(alerts.open.get("backup-failed:web").message().contains("does not exist"));
+        List<RunRecord> runs = new RunHistory(config.stateDir()).all().stream().filter(r -> r.job().equals("backup")).toList();
+        assertEquals("partial", runs.get(0).status());
+        assertEquals("web: path /srv/web does not exist", runs.get(0).error(), "the report's problem, not a parsed stderr");
         assertTrue(alerts.open.containsKey("stale:web"), alerts.open.keySet().toString());
-        assertTrue(!alerts.open.containsKey("stale:db") && !alerts.open.containsKey("backup-failed:db"));
+        assertTrue(!alerts.open.containsKey("stale:db"));
         // the condition stays open (de-duplication of repeated raises is the channels' job, per Alerts)
         assertTrue(alerts.events.stream().noneMatch(e -> e.equals("clear stale:web")));
         assertTrue(resticCalls.stream().anyMatch(c -> c.contains("snapshots") && c.contains("--no-lock")));

@@ -19,6 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.cfs.backup.alert.Alerts;
+import org.cfs.backup.JobRunner;
+import org.cfs.backup.backup.ProgressListener;
+import org.cfs.backup.cli.Jobs;
 import org.cfs.backup.cli.Main;
 import org.cfs.backup.cli.Services;
 import org.cfs.backup.config.Config;
@@ -170,24 +173,9 @@ class DaemonIT {
         PrintWriter errW = new PrintWriter(err, true);
         Services s = new Services(cfg, System.getenv(), cancel, errW);
         Config config = new ConfigLoader().load(cfg);
-        CommandInvoker invoker = new CommandInvoker() {
-            @Override
-            public boolean exists(String command) {
-                return command.equals("backup");
-            }
-
-            @Override
-            public boolean hasOption(String command, String option) {
-                return option.equals("--json");
-            }
-
-            @Override
-            public int run(PrintWriter out, PrintWriter e, List<String> args) {
-                return Main.run(out, e, System.getenv(), cancel, args.toArray(String[]::new));
-            }
-        };
+        JobRunner jobs = new Jobs(s, errW, ProgressListener.NONE);
         Daemon d = new Daemon(new Daemon.Context(config, cfg, cancel, clock, Alerts.NONE, s.restic(), s.history(),
-                s.auditLog(), invoker, errW));
+                s.auditLog(), jobs));
         AtomicInteger exit = new AtomicInteger(-1);
         Thread t = new Thread(() -> exit.set(d.run()), "daemon-under-test");
         t.start();

@@ -77,7 +77,7 @@ class DaemonPartsTest {
     }
 
     @Test
-    void freshnessRaisesOnceAndClears() {
+    void freshnessCountsOnlyFinishedBackups() {
         Instant now = Instant.parse("2026-01-10T12:00:00Z");
         List<Snapshot> snaps = List.of(snap("db", "2026-01-10T03:00:00Z"), snap("web", "2026-01-08T03:00:00Z"),
                 snap("web", "2026-01-10T11:00:00Z", "cfs-pass1"));
@@ -87,43 +87,7 @@ class DaemonPartsTest {
         assertTrue(ages.get(1).stale(), "a first-pass snapshot is not a finished backup");
         assertTrue(ages.get(2).stale());
         assertNull(ages.get(2).newestSnapshotTime());
-        RecordingAlerts a = new RecordingAlerts();
-        Freshness.alert(ages, stale, a);
-        assertEquals(List.of("raise stale:web WARNING", "raise stale:new WARNING"), a.events);
-        Freshness.alert(Freshness.evaluate(List.of("web"), List.of(snap("web", "2026-01-10T11:30:00Z")), now, stale), stale, a);
-        assertEquals("clear stale:web", a.events.get(2));
-    }
-
-    @Test
-    void alertsFromJobResults() {
-        RecordingAlerts a = new RecordingAlerts();
-        ResultAlerts.apply("backup", 3, "{\"status\":\"partial\",\"sources\":[{\"source\":\"db\",\"status\":\"failed\","
-                + "\"error\":\"dump exited 2\"},{\"source\":\"web\",\"status\":\"ok\"}]}", "", a);
-        assertEquals(Alerts.Severity.CRITICAL, a.open.get("backup-failed:db").severity());
-        assertFalse(a.open.containsKey("job-failed:backup"));
-        ResultAlerts.apply("backup", 0, "{\"status\":\"ok\",\"sources\":[{\"source\":\"db\",\"status\":\"ok\"}]}", "", a);
-        assertTrue(a.open.isEmpty());
-
-        ResultAlerts.apply("drill", 1, "{\"passed\":false,\"sources\":[{\"source\":\"db\",\"passed\":false,\"problems\":[\"sha mismatch\"]}]}", "", a);
-        assertTrue(a.open.get("drill-failed:db").message().contains("sha mismatch"));
-        ResultAlerts.apply("prune", 1, "{\"status\":\"guarded\",\"dry_run\":false,\"sources\":[{\"source\":\"web\",\"guarded\":true,\"guard_reason\":\"shrank\"}]}", "", a);
-        assertTrue(a.open.containsKey("prune-guard:web"));
-        ResultAlerts.apply("check", 1, "", "Fatal: repository contains errors\n", a);
-        assertEquals("Fatal: repository contains errors", a.open.get("check-damage").message());
-        ResultAlerts.apply("quota", 3, "{\"level\":\"warning\",\"free\":1000}", "", a);
-        assertEquals(Alerts.Severity.WARNING, a.open.get("quota-level").severity());
-        ResultAlerts.apply("quota", 1, "{\"level\":\"critical\",\"free\":10}", "", a);
-        assertEquals(Alerts.Severity.CRITICAL, a.open.get("quota-level").severity());
-        ResultAlerts.apply("quota", 0, "{\"level\":\"ok\",\"free\":99999}", "", a);
-        assertFalse(a.open.containsKey("quota-level"));
-        ResultAlerts.apply("audit", 1, "{\"findings\":[{\"rule\":\"docker-socket\",\"severity\":\"critical\",\"subject\":\"ide\",\"detail\":\"mounts docker.sock\"}]}", "", a);
-        assertTrue(a.open.containsKey("audit:docker-socket:ide"));
-        ResultAlerts.apply("audit", 0, "{\"findings\":[]}", "", a);
-        assertFalse(a.open.containsKey("audit:docker-socket:ide"));
-        ResultAlerts.apply("audit", 2, "", "cfs-backup: config: bad key\n", a);
-        assertEquals("cfs-backup: config: bad key", a.open.get("job-failed:audit").message().replaceFirst("audit exited 2: ", ""));
-        ResultAlerts.apply("audit", 0, "{\"findings\":[]}", "", a);
-        assertFalse(a.open.containsKey("job-failed:audit"));
+        assertFalse(Freshness.evaluate(List.of("web"), List.of(snap("web", "2026-01-10T11:30:00Z")), now, stale).get(0).stale());
     }
 
     @Test
@@ -137,7 +101,7 @@ class DaemonPartsTest {
                 new RunRecord("backup", "db", Instant.parse("2026-01-11T03:00:00Z"), Instant.parse("2026-01-11T03:00:05Z"), "failed", null, Map.of(), "x"),
                 new RunRecord("drill", null, Instant.parse("2026-01-11T06:00:00Z"), Instant.parse("2026-01-11T06:10:00Z"), "ok", null, Map.of(), null));
         Files.writeString(dir.resolve("quota.jsonl"), "{\"used\":1,\"free\":2}\n{\"used\":500,\"free\":1500}\n");
-        String text = Metrics.render(List.of("db"), Daemon.JOBS, h, StatusReport.lastQuotaSample(dir),
+        String text = Metrics.render(List.of("db"), org.cfs.backup.Job.words(), h, StatusReport.lastQuotaSample(dir),
                 Map.of("db", Instant.parse("2026-01-10T03:00:01Z")), Instant.parse("2026-01-11T07:00:00Z"));
         assertTrue(text.contains("cfs_backup_last_success_timestamp_seconds{source=\"db\"} 1768014012\n"), text);
         assertTrue(text.contains("cfs_backup_last_backup_ok{source=\"db\"} 0\n"), text);
@@ -145,7 +109,7 @@ class DaemonPartsTest {
         assertTrue(text.contains("cfs_backup_quota_used_bytes 500\n"), text);
         assertTrue(text.contains("cfs_backup_quota_free_bytes 1500\n"), text);
         assertTrue(text.contains("cfs_backup_newest_snapshot_timestamp_seconds{source=\"db\"} 1768014001\n"), text);
-        new Metrics(dir.resolve("m/cfs.prom")).write(List.of("db"), Daemon.JOBS, h, null, Map.of(), Instant.EPOCH);
+        new Metrics(dir.resolve("m/cfs.prom")).write(List.of("db"), org.cfs.backup.Job.words(), h, null, Map.of(), Instant.EPOCH);
         assertTrue(Files.readString(dir.resolve("m/cfs.prom")).contains("# TYPE cfs_backup_drill_passed gauge"));
         assertEquals(500, new ObjectMapper().readTree(StatusReport.lastQuotaSample(dir).toString()).path("used").asInt());
     }

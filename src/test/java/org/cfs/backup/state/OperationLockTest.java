@@ -17,7 +17,7 @@ class OperationLockTest {
     Path state;
 
     @Test
-    void secondHolderIsBusyAndToldWhoHoldsIt() {
+    void secondHolderIsBusyAndToldWhoHoldsIt() throws Exception {
         try (OperationLock first = OperationLock.acquire(state, "backup")) {
             CfsException e = assertThrows(CfsException.class, () -> OperationLock.acquire(state, "prune"));
             assertEquals(ExitCode.BUSY, e.exitCode());
@@ -25,7 +25,9 @@ class OperationLockTest {
             assertTrue(e.getMessage().contains("command backup"), e.getMessage());
         }
         try (OperationLock again = OperationLock.acquire(state, "prune")) {
-            assertTrue(again != null);
+            // released by the first holder, really taken by the second (not read here: any close of
+            // the file in this JVM would drop the POSIX lock)
+            assertEquals(1, probe(state.resolve("lock")), "another process finds it taken by prune");
         }
     }
 
@@ -37,6 +39,16 @@ class OperationLockTest {
             assertEquals(1, probe(state.resolve("lock")), "another process still finds the lock taken");
         }
         assertEquals(0, probe(state.resolve("lock")), "released on close");
+    }
+
+    /** Regression: status read daemon.lock with Files.readString, which inside the daemon dropped its own lock. */
+    @Test
+    void askingWhoHoldsTheLockInTheHoldingJvmKeepsIt() throws Exception {
+        try (OperationLock daemon = OperationLock.acquire(state.resolve("daemon.lock"), "daemon", "busy")) {
+            assertTrue(OperationLock.currentHolder(state.resolve("daemon.lock")).contains("command daemon"));
+            assertEquals(1, probe(state.resolve("daemon.lock")), "still held after asking");
+        }
+        assertEquals(null, OperationLock.currentHolder(state.resolve("daemon.lock")), "nobody holds it: a leftover text");
     }
 
     private static int probe(Path file) throws Exception {

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -16,7 +14,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.cfs.backup.Job;
+import org.cfs.backup.JobRequest;
+import org.cfs.backup.JobRunner;
 import org.cfs.backup.alert.Alerts;
+import org.cfs.backup.drill.CheckOperation.CheckReport;
+import org.cfs.backup.retention.PruneReport;
 import org.cfs.backup.config.Config;
 import org.cfs.backup.config.ConfigLoader;
 import org.cfs.backup.process.Cancellation;
@@ -34,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * second): jobs never overlap, every job keeps getting its turn, each run is in the history, and a
  * command missing from the build is not scheduled.
  */
-class DaemonQueueTest {
+class DaemonQueueIT {
 
     @Test
     void jobsRunOneAtATimeQueuedNeverSkipped(@TempDir Path dir) throws Exception {
@@ -48,35 +51,23 @@ class DaemonQueueTest {
         AtomicInteger maxRunning = new AtomicInteger();
         Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
         Cancellation cancel = new Cancellation();
-        CommandInvoker fake = new CommandInvoker() {
-            @Override
-            public boolean exists(String command) {
-                return !command.equals("audit");
+        List<JobRequest> checks = new java.util.concurrent.CopyOnWriteArrayList<>();
+        JobRunner fake = (job, request) -> {
+            int now = running.incrementAndGet();
+            maxRunning.accumulateAndGet(now, Math::max);
+            try {
+                TimeUnit.MILLISECONDS.sleep(1200); // a job that takes longer than the one-second schedule
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                running.decrementAndGet();
             }
-
-            @Override
-            public boolean hasOption(String command, String option) {
-                return true;
+            runs.computeIfAbsent(job.word(), k -> new AtomicInteger()).incrementAndGet();
+            if (job == Job.CHECK) {
+                checks.add(request);
             }
-
-            @Override
-            public int run(PrintWriter out, PrintWriter err, List<String> args) {
-                int now = running.incrementAndGet();
-                maxRunning.accumulateAndGet(now, Math::max);
-                try {
-                    TimeUnit.MILLISECONDS.sleep(1200);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } finally {
-                    running.decrementAndGet();
-                }
-                runs.computeIfAbsent(args.get(2), k -> new AtomicInteger()).incrementAndGet();
-                if (args.get(2).equals("check")) {
-                    assertEquals("--read-data-subset", args.get(3));
-                }
-                out.print("{}");
-                return args.get(2).equals("prune") ? 1 : 0;
-            }
+            return job == Job.PRUNE ? new PruneReport("failed", false, false, List.of(), false, null, null, "x")
+                    : new CheckReport(true, request.readDataSubset(), 1, List.of(), true);
         };
         RunHistory history = new RunHistory(config.stateDir());
         List<List<String>> resticCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -86,14 +77,15 @@ class DaemonQueueTest {
                     return new ProcessResult(0, "", "", Duration.ZERO, false);
                 });
         Daemon d = new Daemon(new Daemon.Context(config, dir.resolve("c.yaml"), cancel, Clock.systemDefaultZone(),
-                Alerts.NONE, restic, history, new AuditLog(config.logDir()), fake, new PrintWriter(new StringWriter())));
+                Alerts.NONE, restic, history, new AuditLog(config.logDir()), fake));
         AtomicInteger exit = new AtomicInteger(-1);
         Thread t = new Thread(() -> exit.set(d.run()));
         t.start();
         try {
             DaemonFixture.await(Duration.ofSeconds(40), "every scheduled job to run twice",
                     () -> List.of("backup", "prune", "check", "quota").stream()
-                            .allMatch(j -> runs.getOrDefault(j, new AtomicInteger()).get() >= 2));
+                            .allMatch(j -> runs.getOrDefault(j, new AtomicInteger()).get() >= 2)
+                            && runs.getOrDefault("audit", new AtomicInteger()).get() >= 1);
         } finally {
             d.stop();
             t.join(10_000);
@@ -102,8 +94,8 @@ class DaemonQueueTest {
         assertEquals(0, exit.get());
         assertEquals(1, maxRunning.get(), "two jobs ran at once");
         assertTrue(resticCalls.stream().anyMatch(c -> c.contains("unlock")), "stale locks are cleared at start");
-        assertFalse(runs.containsKey("audit"));
-        assertFalse(runs.containsKey("drill"));
+        assertFalse(runs.containsKey("drill"), "drill's cron never fires");
+        assertTrue(checks.stream().allMatch(r -> r.readDataSubset() != null), "every check reads a data subset");
         List<RunRecord> recs = history.all();
         assertTrue(recs.stream().anyMatch(r -> r.job().equals("prune") && r.status().equals("failed")));
         assertTrue(recs.stream().anyMatch(r -> r.job().equals("check") && r.status().equals("ok")
