@@ -317,7 +317,9 @@ daemon_signal() {
     sig=TERM; [ $((t % 2)) = 0 ] && sig=INT
     echo "d $t $RANDOM" >"$MP/daemon-$((t % 5))"
     CUR=$(digest "$MP")
-    "$CLI" -c "$cfg" daemon >>"$LOG" 2>&1 &
+    # a non-interactive shell starts background jobs with SIGINT ignored (and the JVM keeps it so):
+    # perl restores the default disposition, then execs the launcher (same pid)
+    perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV' "$CLI" -c "$cfg" daemon >>"$LOG" 2>&1 &
     daemon_pid=$!
     ms=$((3000 + $(rand_ms 6000)))
     sleep_ms "$ms"
@@ -405,5 +407,5 @@ if [ "$total_fail" -gt 0 ]; then
   echo "failed trials:"
   awk -F'\t' '$5!="ok"{printf "- %s #%s (%s, exit %s): %s\n", $1, $2, $3, $4, $5}' "$ROWS"
 fi
-echo "trials: $(wc -l <"$ROWS"), failed: $total_fail ($(date -u +%Y-%m-%dT%H:%MZ), commit $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo '?'))"
+echo "trials: $(wc -l <"$ROWS"), failed: $total_fail ($(date -u +%Y-%m-%dT%H:%MZ), worktree at commit $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo '?'), jar of $(stat -c %y "$CFS_BACKUP_JAR" | cut -c1-16))"
 [ "$total_fail" = 0 ]
