@@ -119,8 +119,14 @@ final class RemoteWatch implements Restic.BackupWatch, AutoCloseable {
         return lastLine;
     }
 
+    /** Stops the ticks; a bound action under way (a `docker start`) is waited for, never interrupted. */
     @Override
     public void close() {
-        tick.shutdownNow();
+        tick.shutdown();
+        try {
+            tick.awaitTermination(5, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
