@@ -162,10 +162,61 @@ public final class Restic {
     /** Runs a restic command and throws a classified {@link ResticException} when it fails. */
     public ProcessResult runChecked(String action, ProcessSpec spec) {
         ProcessResult r = runner.run(spec);
+        if (!r.ok() && waitedForOrphan(r)) {
+            r = runner.run(spec);
+        }
         if (!r.ok()) {
             throw failure(action, r);
         }
         return r;
+    }
+
+    private static final java.util.regex.Pattern LOCK_HOLDER =
+            java.util.regex.Pattern.compile("already locked (?:exclusively )?by PID (\\d+) on (\\S+) ");
+
+    /** How long a command waits for a restic that a killed cfs-backup left finishing (it got SIGINT). */
+    static long orphanWaitMillis = 15_000;
+
+    /**
+     * A restic of a cfs-backup that was just killed gets SIGINT (the death signal) and may hold its
+     * lock for a moment while it cleans up: when the lock's holder is such an orphan on this host,
+     * say so, wait for it (bounded), and let the caller retry once.
+     */
+    static boolean waitedForOrphan(ProcessResult r) {
+        java.util.regex.Matcher m = LOCK_HOLDER.matcher(r.stderrTail());
+        if (!m.find() || !m.group(2).equals(hostName())) {
+            return false;
+        }
+        long pid = Long.parseLong(m.group(1));
+        java.util.Optional<ProcessHandle> h = ProcessHandle.of(pid);
+        if (pid == ProcessHandle.current().pid() || h.isEmpty() || !h.get().isAlive()) {
+            return false;
+        }
+        // a parent that is a JVM is a live cfs-backup (its lock is a real one); unknown: not ours to wait for
+        boolean orphan = h.get().parent().map(p -> p.pid() == 1
+                || !p.info().command().orElse("java").contains("java")).orElse(true);
+        if (!orphan) {
+            return false;
+        }
+        System.err.println("cfs-backup: waiting up to " + orphanWaitMillis / 1000 + " s for restic pid " + m.group(1)
+                + " (left by a killed cfs-backup) to release its repository lock");
+        try {
+            h.get().onExit().get(orphanWaitMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     public ResticException failure(String action, ProcessResult r) {
