@@ -189,8 +189,12 @@ public final class Restic {
         }
         long pid = Long.parseLong(m.group(1));
         java.util.Optional<ProcessHandle> h = ProcessHandle.of(pid);
-        if (pid == ProcessHandle.current().pid() || h.isEmpty() || !h.get().isAlive()) {
+        if (pid == ProcessHandle.current().pid()) {
             return false;
+        }
+        if (h.isEmpty() || !h.get().isAlive()) {
+            // the holder ended since restic looked (it released its lock, or left a stale one): once more
+            return true;
         }
         // a parent that is a JVM is a live cfs-backup (its lock is a real one); unknown: not ours to wait for
         boolean orphan = h.get().parent().map(p -> p.pid() == 1

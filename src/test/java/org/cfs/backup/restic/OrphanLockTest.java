@@ -49,7 +49,18 @@ class OrphanLockTest {
     }
 
     @Test
-    void aLockOfAProcessThatIsGoneOrNotAnOrphanFailsAtOnce() throws Exception {
+    void aLockWhoseHolderHasJustEndedIsTriedOnceMore() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        FakeProcessRunner fake = new FakeProcessRunner()
+                .on("snapshots", 1, "", locked(gone.pid()))
+                .on("snapshots", 0, "[]", "");
+        assertEquals(List.of(), new Restic(local(), fake).snapshots("h", List.of("s")));
+        assertEquals(2, fake.calls().size());
+    }
+
+    @Test
+    void aLockOfALiveCfsBackupFailsAtOnce() throws Exception {
         FakeProcessRunner fake = new FakeProcessRunner()
                 .on("snapshots", 1, "", locked(ProcessHandle.current().pid())); // a live JVM: not an orphan
         ResticException e = assertThrows(ResticException.class, () -> new Restic(local(), fake).snapshots("h", List.of()));
