@@ -182,7 +182,7 @@ public final class Restic {
      * lock for a moment while it cleans up: when the lock's holder is such an orphan on this host,
      * say so, wait for it (bounded), and let the caller retry once.
      */
-    static boolean waitedForOrphan(ProcessResult r) {
+    boolean waitedForOrphan(ProcessResult r) {
         java.util.regex.Matcher m = LOCK_HOLDER.matcher(r.stderrTail());
         if (!m.find() || !m.group(2).equals(hostName())) {
             return false;
@@ -193,7 +193,9 @@ public final class Restic {
             return false;
         }
         if (h.isEmpty() || !h.get().isAlive()) {
-            // the holder ended since restic looked (it released its lock, or left a stale one): once more
+            // the holder, of this host, is dead: its lock is stale (a restic killed mid-forget leaves
+            // one even after SIGINT); `restic unlock` removes only such locks, then once more
+            runner.run(spec(command("unlock")).build());
             return true;
         }
         // a parent that is a JVM is a live cfs-backup (its lock is a real one); unknown: not ours to wait for

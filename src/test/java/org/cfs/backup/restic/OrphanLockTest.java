@@ -49,14 +49,16 @@ class OrphanLockTest {
     }
 
     @Test
-    void aLockWhoseHolderHasJustEndedIsTriedOnceMore() throws Exception {
+    void aStaleLockOfADeadResticOfThisHostIsClearedAndTheCommandRetried() throws Exception {
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
         FakeProcessRunner fake = new FakeProcessRunner()
                 .on("snapshots", 1, "", locked(gone.pid()))
+                .on("unlock", 0, "", "")
                 .on("snapshots", 0, "[]", "");
         assertEquals(List.of(), new Restic(local(), fake).snapshots("h", List.of("s")));
-        assertEquals(2, fake.calls().size());
+        assertEquals(3, fake.calls().size(), "the stale lock of a dead restic of this host is removed first");
+        assertTrue(fake.calls().get(1).command().contains("unlock"));
     }
 
     @Test
