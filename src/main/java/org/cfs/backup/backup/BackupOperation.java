@@ -26,6 +26,7 @@ import org.cfs.backup.restic.Restic;
 import org.cfs.backup.restic.ResticError;
 import org.cfs.backup.restic.ResticException;
 import org.cfs.backup.restic.Snapshot;
+import org.cfs.backup.state.FailedSnapshots;
 import org.cfs.backup.state.AuditLog;
 import org.cfs.backup.state.QuiesceJournal;
 import org.cfs.backup.state.RunHistory;
@@ -39,6 +40,11 @@ import org.cfs.backup.state.RunRecord;
 public final class BackupOperation {
     /** A snapshot tag that marks the first, unquiesced pass of a two-pass backup (forgotten after). */
     public static final String PASS1_TAG = Snapshot.PASS1_TAG;
+    /**
+     * A snapshot tag that marks a snapshot known bad (a failed dump's) that could not be forgotten:
+     * {@code latest}, drills, restores and the prune guard never take it; the next backup forgets it.
+     */
+    public static final String FAILED_TAG = Snapshot.FAILED_TAG;
 
     private final Config config;
     private final Restic restic;
@@ -77,6 +83,9 @@ public final class BackupOperation {
         Instant start = Instant.now();
         List<SourceResult> results = new ArrayList<>();
         boolean interrupted = false;
+        if (!dryRun && !sources.isEmpty()) {
+            prepareRepository(sources);
+        }
         for (SourceConfig s : sources) {
             if (cancellation.isCancelled()) {
                 interrupted = true;
@@ -115,6 +124,60 @@ public final class BackupOperation {
         return report;
     }
 
+    /**
+     * Before the first source: clears stale locks (a crashed run's: they make every forget fail in
+     * restic 0.14), then forgets what crashed runs left: first passes, snapshots tagged
+     * {@value #FAILED_TAG}, and failed dumps that could not even be tagged. Nothing here fails the run.
+     */
+    private void prepareRepository(List<SourceConfig> sources) {
+        try {
+            restic.unlock();
+        } catch (CfsException e) {
+            log.accept("could not clear stale repository locks: " + e.getMessage());
+            return;
+        }
+        FailedSnapshots pending = new FailedSnapshots(config.stateDir());
+        List<String> pendingIds = pending.ids();
+        try {
+            List<String> tags = pendingIds.isEmpty() ? List.of(PASS1_TAG, FAILED_TAG) : List.of();
+            List<String> doomed = new ArrayList<>();
+            for (Snapshot sn : restic.snapshotsNoLock(config.host(), tags)) {
+                if (sn.hasTag(PASS1_TAG) || sn.hasTag(FAILED_TAG)
+                        || pendingIds.stream().anyMatch(p -> sn.id().startsWith(p))) {
+                    doomed.add(sn.id());
+                }
+            }
+            if (!doomed.isEmpty()) {
+                restic.forget(doomed);
+                log.accept("forgot " + doomed.size() + " snapshot(s) crashed or failed runs left (tagged " + PASS1_TAG
+                        + " or " + FAILED_TAG + ")");
+            }
+            pending.remove(pendingIds);
+        } catch (CfsException e) {
+            log.accept("could not forget the snapshots crashed or failed runs left: " + e.getMessage());
+        }
+    }
+
+    /** Forgets one snapshot; when that fails, clears stale locks and tries once more. Null when gone, else why not. */
+    private String forgetHard(String id) {
+        try {
+            restic.forget(List.of(id));
+            return null;
+        } catch (CfsException first) {
+            try {
+                restic.unlock();
+            } catch (CfsException e) {
+                // the retry below says what is wrong
+            }
+            try {
+                restic.forget(List.of(id));
+                return null;
+            } catch (CfsException second) {
+                return second.getMessage();
+            }
+        }
+    }
+
     private static Map<String, Object> figures(SourceResult r) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("duration_s", r.durationS());
@@ -126,8 +189,12 @@ public final class BackupOperation {
         return f;
     }
 
+    /** Seconds the current source's containers were down when it failed with an exception (else 0). */
+    private double failedDowntime;
+
     private SourceResult backupSource(SourceConfig s, boolean dryRun) {
         long t0 = System.nanoTime();
+        failedDowntime = 0;
         Map<String, String> hookEnv = new LinkedHashMap<>();
         hookEnv.put("CFS_BACKUP_SOURCE", s.name());
         SourceResult result;
@@ -143,11 +210,11 @@ public final class BackupOperation {
                 };
             } catch (ResticException e) {
                 String status = e.error() == ResticError.INTERRUPTED || cancellation.isCancelled() ? "interrupted" : "failed";
-                result = new SourceResult(s.name(), status, null, seconds(t0), 0, e.getMessage(), 0, 0, 0, 0, dryRun);
+                result = new SourceResult(s.name(), status, null, seconds(t0), failedDowntime, e.getMessage(), 0, 0, 0, 0, dryRun);
             } catch (CancelledException e) {
-                result = new SourceResult(s.name(), "interrupted", null, seconds(t0), 0, "interrupted", 0, 0, 0, 0, dryRun);
+                result = new SourceResult(s.name(), "interrupted", null, seconds(t0), failedDowntime, "interrupted", 0, 0, 0, 0, dryRun);
             } catch (CfsException e) {
-                result = SourceResult.failed(s.name(), seconds(t0), 0, e.getMessage());
+                result = SourceResult.failed(s.name(), seconds(t0), failedDowntime, e.getMessage());
             } finally {
                 progress.done(s.name());
             }
@@ -168,48 +235,54 @@ public final class BackupOperation {
         return new BackupRequest(config.host(), tags, paths, s.excludes(), stdinName, parent, dryRun);
     }
 
+    /** Refuses a folder whose in-place restore is unfinished: a snapshot of a mixed tree must never be taken. */
+    private void requireNoUnfinishedRestore(SourceConfig s, String path) {
+        if (new org.cfs.backup.restore.TreeSwap(config.stateDir(), log).unfinished(Path.of(path))) {
+            throw CfsException.failed("an in-place restore of " + path + " is unfinished (its marker "
+                    + "restore-swap-*.json is in " + config.stateDir() + "): not backed up until it is finished"
+                    + " or rolled back (any cfs-backup command does that once the restore's process has ended)");
+        }
+    }
+
     private SourceResult backupPaths(SourceConfig s, boolean dryRun, long t0) {
         for (String p : s.allPaths()) {
+            requireNoUnfinishedRestore(s, p);
             if (!Files.exists(Path.of(p))) {
                 throw CfsException.failed("path " + p + " does not exist");
             }
         }
-        Restic.BackupOutcome o = restic.backup(request(s, s.allPaths(), null, null, dryRun, false),
-                progressOf(s), null);
+        Restic.BackupOutcome o = watched(s, request(s, s.allPaths(), null, null, dryRun, false), null);
         return fromOutcome(s, o, seconds(t0), 0, dryRun);
     }
 
     private SourceResult backupVolume(SourceConfig s, boolean dryRun, long t0) {
         Docker.Volume vol = docker.volume(s.volume());
+        requireNoUnfinishedRestore(s, vol.mountpoint());
         List<String> paths = List.of(vol.mountpoint());
         Consistency c = s.consistencyOrLive();
         List<Docker.Container> toQuiesce = c == Consistency.LIVE ? List.of()
                 : docker.containersUsing(s.volume()).stream().filter(Docker.Container::running).toList();
         if (toQuiesce.isEmpty() || dryRun) {
-            Restic.BackupOutcome o = restic.backup(request(s, paths, null, null, dryRun, false),
-                    progressOf(s), null);
+            Restic.BackupOutcome o = watched(s, request(s, paths, null, null, dryRun, false), null);
             return fromOutcome(s, o, seconds(t0), 0, dryRun);
         }
         // pass 1 while the containers run: it carries the bulk of the new data
-        Restic.BackupOutcome pass1 = restic.backup(request(s, paths, null, null, false, true),
-                progressOf(s), null);
+        Restic.BackupOutcome pass1 = watched(s, request(s, paths, null, null, false, true), null);
         String pass1Id = pass1.summary().snapshotId();
         cancellation.check();
         List<String> ids = toQuiesce.stream().map(Docker.Container::id).toList();
         String action = c == Consistency.STOP ? "stop" : "pause";
         journal.record(toQuiesce, action, s.volume(), "backup");
         long down0 = System.nanoTime();
-        Restic.BackupOutcome pass2;
-        double downtime;
-        try {
-            if (c == Consistency.STOP) {
-                docker.stop(ids);
-            } else {
-                docker.pause(ids);
+        Restic.BackupOutcome pass2 = null;
+        RuntimeException failure = null;
+        String[] resumeFailure = new String[1];
+        double[] downtime = new double[1];
+        java.util.concurrent.atomic.AtomicBoolean resumed = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable resume = () -> {
+            if (!resumed.compareAndSet(false, true)) {
+                return;
             }
-            pass2 = restic.backup(request(s, paths, null, pass1Id, false, false),
-                    progressOf(s), null);
-        } finally {
             try {
                 if (c == Consistency.STOP) {
                     docker.start(ids);
@@ -219,21 +292,75 @@ public final class BackupOperation {
                 journal.clear(ids);
             } catch (CfsException e) {
                 // the journal keeps the entries: the next cfs-backup command retries the restart
+                resumeFailure[0] = e.getMessage();
                 log.accept(s.name() + ": could not resume containers: " + e.getMessage());
             }
-            downtime = seconds(down0);
-            forgetQuietly(s, pass1Id);
+            downtime[0] = seconds(down0);
+        };
+        // a remote that dies in pass 2 must not keep the containers down: resume first, then fail
+        RemoteWatch watch = new RemoteWatch(s.name(), progress, pass2RemoteLimitSeconds(), () -> {
+            log.accept(s.name() + ": the remote has not answered for " + pass2RemoteLimitSeconds()
+                    + " s during the quiesced pass: resuming the containers and abandoning the pass");
+            resume.run();
+        });
+        try {
+            if (c == Consistency.STOP) {
+                docker.stop(ids);
+            } else {
+                docker.pause(ids);
+            }
+            pass2 = restic.backup(request(s, paths, null, pass1Id, false, false),
+                    progressOf(s), null, watch);
+        } catch (RuntimeException e) {
+            failure = e;
+        } finally {
+            watch.close();
         }
-        return fromOutcome(s, pass2, seconds(t0), downtime, false);
+        if (watch.fired()) {
+            failure = CfsException.failed("the remote did not answer during the quiesced pass (restic retried for "
+                    + watch.firedSeconds() + " s): the containers were resumed after " + Math.round(downtime[0])
+                    + " s and the pass abandoned (no snapshot of the quiesced state this run)"
+                    + (watch.lastLine() == null ? "" : " (restic: " + watch.lastLine().strip() + ")"));
+            pass2 = null;
+        }
+        resume.run();
+        String resumeErrorText = resumeFailure[0];
+        String pass1Warning = forgetPass1(s, pass1Id);
+        String resumeError = resumeErrorText;
+        if (resumeError != null) {
+            // a container left stopped is a failed source, whatever the snapshot: name it
+            String names = String.join(", ", toQuiesce.stream().map(Docker.Container::name).toList());
+            String msg = "container " + names + " could not be " + (c == Consistency.STOP ? "started" : "unpaused")
+                    + " again after the backup (" + resumeError + "); it is left "
+                    + (c == Consistency.STOP ? "stopped" : "paused")
+                    + " and the quiesce journal keeps it: the next cfs-backup command retries";
+            if (failure != null) {
+                msg = failure.getMessage() + "; " + msg;
+            }
+            var sum = pass2 == null ? null : pass2.summary();
+            return new SourceResult(s.name(), "failed", sum == null ? null : sum.snapshotId(), seconds(t0), downtime[0],
+                    msg, sum == null ? 0 : sum.filesNew(), sum == null ? 0 : sum.filesChanged(),
+                    sum == null ? 0 : sum.dataAdded(), sum == null ? 0 : sum.totalBytesProcessed(), false)
+                    .withWarning(pass1Warning);
+        }
+        if (failure != null) {
+            // the source failed after its containers were down: the result keeps the real downtime
+            failedDowntime = downtime[0];
+            throw failure;
+        }
+        return fromOutcome(s, pass2, seconds(t0), downtime[0], false).withWarning(pass1Warning);
     }
 
-    private void forgetQuietly(SourceConfig s, String id) {
-        try {
-            restic.forget(List.of(id));
-        } catch (CfsException e) {
-            log.accept(s.name() + ": could not forget first-pass snapshot " + id + " (tagged " + PASS1_TAG + "): "
-                    + e.getMessage());
+    /** Forgets a first-pass snapshot; returns the warning for the result when it stays (the next backup retries). */
+    private String forgetPass1(SourceConfig s, String id) {
+        String why = forgetHard(id);
+        if (why == null) {
+            return null;
         }
+        String w = "could not forget first-pass snapshot " + id + " (tagged " + PASS1_TAG + "; the next backup"
+                + " retries): " + why;
+        log.accept(s.name() + ": " + w);
+        return w;
     }
 
     private SourceResult backupCommand(SourceConfig s, boolean dryRun, long t0) {
@@ -242,7 +369,7 @@ public final class BackupOperation {
         BackupRequest req = request(s, List.of(), s.stdinFilenameOrDefault(), null, dryRun, false);
         ProcessResult dump = runner.run(ProcessSpec.of(s.command()).stdoutStream(in -> {
             try {
-                outcome.set(restic.backup(req, progressOf(s), in));
+                outcome.set(watched(s, req, in));
             } catch (RuntimeException e) {
                 resticError.set(e);
             }
@@ -251,8 +378,9 @@ public final class BackupOperation {
         if (!dump.ok()) {
             // restic cannot see the dump's exit status: a failed dump must not stay as a good snapshot
             String snapshot = o == null || o.summary() == null ? null : o.summary().snapshotId();
+            String fate = "";
             if (snapshot != null && !dryRun) {
-                forgetQuietly(s, snapshot);
+                fate = removeFailedDump(s, snapshot);
             }
             if (dump.cancelled() || cancellation.isCancelled()) {
                 throw new CancelledException();
@@ -260,7 +388,7 @@ public final class BackupOperation {
             String tail = dump.stderrTail().strip();
             int nl = tail.lastIndexOf('\n');
             throw CfsException.failed("dump command " + s.command().get(0) + " exited " + dump.exitCode()
-                    + (snapshot == null ? "" : "; its snapshot " + snapshot + " was removed")
+                    + fate
                     + (tail.isEmpty() ? "" : ": " + (nl >= 0 ? tail.substring(nl + 1) : tail)));
         }
         if (resticError.get() != null) {
@@ -270,6 +398,27 @@ public final class BackupOperation {
             throw CfsException.failed("restic backup --stdin produced no result");
         }
         return fromOutcome(s, o, seconds(t0), 0, dryRun);
+    }
+
+    /**
+     * A failed dump's snapshot must never count as a good one: forgotten (stale locks cleared, one
+     * retry), else tagged {@value #FAILED_TAG}, else noted for the next backup; the text says which.
+     */
+    private String removeFailedDump(SourceConfig s, String snapshot) {
+        String why = forgetHard(snapshot);
+        if (why == null) {
+            return "; its snapshot " + snapshot + " was removed";
+        }
+        log.accept(s.name() + ": could not forget the failed dump's snapshot " + snapshot + ": " + why);
+        try {
+            restic.addTag(List.of(snapshot), FAILED_TAG);
+            return "; its snapshot " + snapshot + " could not be removed (" + why + ") and is tagged " + FAILED_TAG
+                    + ": no restore, drill or prune takes it, the next backup removes it";
+        } catch (CfsException e) {
+            new FailedSnapshots(config.stateDir()).add(snapshot);
+            return "; its snapshot " + snapshot + " (a truncated dump) could NOT be removed nor tagged (" + why
+                    + "): do not restore it; the next backup removes it (or run 'restic forget " + snapshot + "')";
+        }
     }
 
     private SourceResult fromOutcome(SourceConfig s, Restic.BackupOutcome o, double duration, double downtime,
@@ -288,8 +437,31 @@ public final class BackupOperation {
                 sum.filesNew(), sum.filesChanged(), sum.dataAdded(), sum.totalBytesProcessed(), dryRun);
     }
 
+    /** A backup whose dead remote is reported every 10 s on a terminal ("remote not answering, retrying"). */
+    private Restic.BackupOutcome watched(SourceConfig s, BackupRequest req, java.io.InputStream stdin) {
+        if (progress == ProgressListener.NONE) {
+            return restic.backup(req, progressOf(s), stdin);
+        }
+        try (RemoteWatch w = new RemoteWatch(s.name(), progress, 0, () -> { })) {
+            return restic.backup(req, progressOf(s), stdin, w);
+        }
+    }
+
     private Consumer<BackupStatus> progressOf(SourceConfig s) {
         return progress == ProgressListener.NONE ? null : st -> progress.progress(s.name(), st);
+    }
+
+    /**
+     * How long restic may retry a dead remote while the containers are down before they are resumed
+     * and the quiesced pass abandoned; {@code CFS_BACKUP_PASS2_REMOTE_LIMIT_S} overrides the 20 s.
+     */
+    static long pass2RemoteLimitSeconds() {
+        String v = System.getenv("CFS_BACKUP_PASS2_REMOTE_LIMIT_S");
+        try {
+            return v == null || v.isBlank() ? 20 : Math.max(1, Long.parseLong(v.strip()));
+        } catch (NumberFormatException e) {
+            return 20;
+        }
     }
 
     private static double seconds(long t0) {

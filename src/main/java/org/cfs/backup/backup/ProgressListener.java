@@ -6,6 +6,13 @@ import org.cfs.backup.restic.BackupStatus;
 public interface ProgressListener {
     void progress(String source, BackupStatus status);
 
+    /**
+     * restic has been retrying a remote that does not answer for this long (called every 10 s
+     * while it lasts); {@code lastError} is restic's last retry line.
+     */
+    default void remoteNotAnswering(String source, long seconds, String lastError) {
+    }
+
     /** The current source is done: end the progress line. */
     void done(String source);
 

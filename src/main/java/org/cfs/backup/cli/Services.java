@@ -78,6 +78,7 @@ public final class Services {
             Path file = configPath();
             Config ahead = preload == null ? null : preload.take(file);
             config = ahead != null ? ahead : new ConfigLoader().load(file);
+            warnOpenPasswordFile();
             reconcileJournal();
         }
         return config;
@@ -217,6 +218,9 @@ public final class Services {
 
     private void reconcileJournal() {
         AuditLog audit = new AuditLog(config.logDir());
+        // first an in-place restore a crash left half-way (finished or rolled back), so that no
+        // container is resumed on a mixed volume (issue 11)
+        java.util.function.Predicate<QuiesceJournal.Entry> hold = reconcileSwaps(audit);
         // boot drills (issue 16): scratch containers, volumes, folders and processes of a dead run
         new org.cfs.backup.state.ScratchJournal(config.stateDir()).reconcile(docker(), line -> {
             err.println("cfs-backup: " + line);
@@ -225,12 +229,65 @@ public final class Services {
         List<QuiesceJournal.Entry> handled = new QuiesceJournal(config.stateDir()).reconcile(docker(), line -> {
             err.println("cfs-backup: " + line);
             audit.record("reconcile", "resumed", line);
-        });
+        }, hold);
         AlertPolicy policy = new AlertPolicy(alerts());
         // cleared by the next good backup: a crash a human should hear about
         handled.forEach(policy::reconciled);
         if (!handled.isEmpty()) {
             err.flush();
+        }
+    }
+
+    /**
+     * Repairs the in-place restores dead runs left ({@code restore-swap-*.json}); returns which
+     * journal entries must wait: those whose volume still has an unfinished swap.
+     */
+    private java.util.function.Predicate<QuiesceJournal.Entry> reconcileSwaps(AuditLog audit) {
+        org.cfs.backup.restore.TreeSwap swap = new org.cfs.backup.restore.TreeSwap(config.stateDir(), line -> {
+            err.println("cfs-backup: " + line);
+            audit.record("reconcile", "restore-swap", line);
+        });
+        try {
+            swap.recover();
+        } catch (org.cfs.backup.CfsException e) {
+            err.println("cfs-backup: " + e.getMessage());
+        }
+        List<Path> unfinished = swap.unfinished();
+        err.flush();
+        if (unfinished.isEmpty()) {
+            return e -> false;
+        }
+        return e -> {
+            if (e.volume() == null) {
+                return false;
+            }
+            try {
+                Path mp = Path.of(docker().volume(e.volume()).mountpoint());
+                return unfinished.stream().anyMatch(u -> u.startsWith(mp) || mp.startsWith(u));
+            } catch (RuntimeException ex) {
+                return false;
+            }
+        };
+    }
+
+    /** A repository password file others can read is used, but never without a word (audit's rule, issue 11). */
+    private void warnOpenPasswordFile() {
+        if (config.repository().passwordFile() == null) {
+            return; // a sealed credential (issue 15)
+        }
+        try {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> perms =
+                    java.nio.file.Files.getPosixFilePermissions(Path.of(config.repository().passwordFile()));
+            if (perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)
+                    || perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)) {
+                String f = config.repository().passwordFile();
+                err.println("cfs-backup: warning: repository.password-file " + f + " is readable by "
+                        + (perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ) ? "every user" : "its group")
+                        + " (fix: chown root:root " + f + " && chmod 600 " + f + "; 'cfs-backup audit' reports it as critical)");
+                err.flush();
+            }
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            // restic reports an unreadable file at its first use
         }
     }
 

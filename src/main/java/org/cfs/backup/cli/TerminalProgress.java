@@ -32,6 +32,13 @@ final class TerminalProgress implements ProgressListener {
     }
 
     @Override
+    public synchronized void remoteNotAnswering(String source, long seconds, String lastError) {
+        err.printf(Locale.ROOT, "\r\033[K%s: remote not answering, retrying (%d s)%n", source, seconds);
+        err.flush();
+        dirty = false;
+    }
+
+    @Override
     public synchronized void done(String source) {
         if (dirty) {
             err.print("\r\033[K");

@@ -36,6 +36,9 @@ public final class ConfigLoader {
     private static final Pattern SOURCE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Pattern KEEP_WITHIN = Pattern.compile("(\\d+[ymdh])+");
     private static final Pattern DURATION = Pattern.compile("(\\d+)([smhd])");
+    /** The repository URLs restic knows (a local path, or a backend prefix); anything else is a typo. */
+    static final Pattern REPOSITORY_URL = Pattern.compile("(/|local:/|rclone:[^:\\s]+:|sftp:|rest:https?://|s3:|b2:"
+            + "|azure:|gs:|swift:).*");
 
     private final YAMLMapper mapper;
 
@@ -295,6 +298,20 @@ public final class ConfigLoader {
                     throw error("repository.password-file", "is required (or password-credential: a sealed credential's name)");
                 }
                 readableFile("repository.password-file", repo.passwordFile());
+                // issue 11 (bad inputs): an empty password file is a config error
+                try {
+                    if (Files.readString(Path.of(repo.passwordFile())).strip().isEmpty()) {
+                        throw error("repository.password-file", "file " + repo.passwordFile()
+                                + " is empty: it must hold the repository password");
+                    }
+                } catch (IOException | java.io.UncheckedIOException e) {
+                    throw error("repository.password-file", "file " + repo.passwordFile() + " cannot be read: "
+                            + e.getMessage());
+                }
+            }
+            if (!REPOSITORY_URL.matcher(repo.url()).matches()) {
+                throw error("repository.url", "'" + repo.url() + "' is not a restic repository URL (an absolute path,"
+                        + " or rclone:REMOTE:PATH, sftp:, rest:http(s)://, s3:, b2:, azure:, gs:, swift:)");
             }
             RcloneConfig rclone = raw.rclone() == null ? new RcloneConfig(null, null, null, null) : raw.rclone();
             if (rclone.configPasswordFile() != null) {

@@ -102,6 +102,34 @@ public final class Docker {
         return r.stdout().strip();
     }
 
+    /** A container's state and when it last started ({@code null} when never or unknown). */
+    public record StateInfo(String status, java.time.Instant startedAt) {
+    }
+
+    /** State and start time in one inspect; status {@code missing} when the container no longer exists. */
+    public StateInfo stateInfo(String container) {
+        ProcessResult r = runner.run(ProcessSpec.of(binary, "inspect", "--format", "{{.State.Status}} {{.State.StartedAt}}",
+                container).survivesCancel().build());
+        if (!r.ok()) {
+            return new StateInfo("missing", null);
+        }
+        String[] f = r.stdout().strip().split(" ", 2);
+        java.time.Instant started = null;
+        if (f.length == 2) {
+            try {
+                started = java.time.Instant.parse(f[1].strip());
+            } catch (java.time.format.DateTimeParseException e) {
+                // unknown: treated as "not restarted since"
+            }
+        }
+        return new StateInfo(f[0], started);
+    }
+
+    /** The {@code docker stop -t} timeout this instance uses: how long a stop may take before Docker kills. */
+    public int stopTimeoutSeconds() {
+        return stopTimeoutSeconds;
+    }
+
     public void stop(List<String> containers) {
         if (!containers.isEmpty()) {
             docker("stopping containers", concat(List.of("stop", "-t", Integer.toString(stopTimeoutSeconds)), containers));

@@ -96,6 +96,15 @@ public final class AlertPolicy {
                     // interrupted: neither a failure nor a success of the source
                 }
             }
+            if (!s.status().equals("interrupted")) {
+                // a good snapshot with something left behind (a first pass that could not be forgotten)
+                if (s.warning() != null) {
+                    alerts.raise("backup-warning:" + s.source(), Severity.WARNING, "backup of " + s.source()
+                            + " left something behind", s.warning());
+                } else {
+                    alerts.clear("backup-warning:" + s.source(), "backup of " + s.source() + " clean again");
+                }
+            }
         }
         if (report.status().equals("ok")) {
             for (Alerts.OpenAlert open : alerts.open()) {

@@ -31,6 +31,7 @@ public final class ProcessSpec {
     private final boolean captureStdout;
     private final Duration timeout;
     private final boolean survivesCancel;
+    private final Consumer<Process> onStart;
 
     private ProcessSpec(Builder b) {
         this.command = List.copyOf(b.command);
@@ -43,6 +44,12 @@ public final class ProcessSpec {
         this.captureStdout = b.captureStdout;
         this.timeout = b.timeout;
         this.survivesCancel = b.survivesCancel;
+        this.onStart = b.onStart;
+    }
+
+    /** Told the started child (a watchdog that may have to interrupt it); null when nobody asks. */
+    public Consumer<Process> onStart() {
+        return onStart;
     }
 
     public static Builder of(List<String> command) {
@@ -111,6 +118,7 @@ public final class ProcessSpec {
         b.captureStdout = captureStdout;
         b.timeout = timeout;
         b.survivesCancel = survivesCancel;
+        b.onStart = onStart;
         return b;
     }
 
@@ -132,6 +140,7 @@ public final class ProcessSpec {
         private boolean captureStdout = true;
         private Duration timeout;
         private boolean survivesCancel;
+        private Consumer<Process> onStart;
 
         private Builder(List<String> command) {
             if (command == null || command.isEmpty()) {
@@ -185,6 +194,11 @@ public final class ProcessSpec {
 
         public Builder timeout(Duration timeout) {
             this.timeout = timeout;
+            return this;
+        }
+
+        public Builder onStart(Consumer<Process> listener) {
+            this.onStart = listener;
             return this;
         }
 

@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -43,7 +44,7 @@ public final class ZtProcessRunner implements ProcessRunner {
     public ProcessResult run(ProcessSpec spec) {
         Streams streams = new Streams(spec);
         ProcessExecutor executor = new ProcessExecutor()
-                .command(spec.command())
+                .command(diesWithUs(spec.command()))
                 .environment(spec.environment())
                 .exitValueAny()
                 .redirectErrorStream(false) // zt-exec merges stderr into stdout by default
@@ -59,6 +60,9 @@ public final class ZtProcessRunner implements ProcessRunner {
             throw new ProcessException("cannot start " + spec.program() + ": " + rootReason(e), null);
         }
         Process process = started.getProcess();
+        if (spec.onStart() != null) {
+            spec.onStart().accept(process);
+        }
         if (!spec.survivesCancel()) {
             cancellation.register(process);
         }
@@ -92,6 +96,54 @@ public final class ZtProcessRunner implements ProcessRunner {
         } finally {
             cancellation.unregister(process);
         }
+    }
+
+    /** Perl, part of every Debian (perl-base is Essential): the one-line step that sets the death signal. */
+    static final java.nio.file.Path PERL = java.nio.file.Path.of("/usr/bin/perl");
+
+    /** prctl's syscall number on the architectures that have one here; -1 elsewhere. */
+    static final int PRCTL = switch (System.getProperty("os.arch", "")) {
+        case "amd64", "x86_64" -> 157;
+        case "aarch64", "arm64" -> 167;
+        default -> -1;
+    };
+
+    /**
+     * prctl(PR_SET_PDEATHSIG, SIGINT), then exec: the child gets SIGINT when cfs-backup dies (even
+     * by kill -9), so that no orphaned restic writes on into a staging folder or keeps its lock;
+     * SIGINT lets restic remove its lock. A parent that died before the prctl is caught by getppid.
+     */
+    static final String DEATH_SIGNAL = "my $p = shift; syscall(" + PRCTL + ", 1, 2); exit 130 if getppid() != $p; "
+            + "exec { $ARGV[0] } @ARGV; print STDERR \"cannot run $ARGV[0]: $!\\n\"; exit 127";
+
+    /**
+     * The command wrapped in the death-signal step, when Perl is there and the program exists (a
+     * missing program keeps Java's own "cannot start" error).
+     */
+    static List<String> diesWithUs(List<String> command) {
+        if (PRCTL < 0 || !java.nio.file.Files.isExecutable(PERL) || !resolvable(command.get(0))) {
+            return command;
+        }
+        List<String> cmd = new java.util.ArrayList<>(List.of(PERL.toString(), "-e", DEATH_SIGNAL,
+                Long.toString(ProcessHandle.current().pid())));
+        cmd.addAll(command);
+        return cmd;
+    }
+
+    private static boolean resolvable(String program) {
+        if (program.contains("/")) {
+            return java.nio.file.Files.isExecutable(java.nio.file.Path.of(program));
+        }
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(":")) {
+            if (!dir.isEmpty() && java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private int waitFor(StartedProcess started, Duration timeout)

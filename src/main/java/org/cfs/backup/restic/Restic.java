@@ -168,10 +168,67 @@ public final class Restic {
     /** Runs a restic command and throws a classified {@link ResticException} when it fails. */
     public ProcessResult runChecked(String action, ProcessSpec spec) {
         ProcessResult r = runner.run(spec);
+        if (!r.ok() && waitedForOrphan(r)) {
+            r = runner.run(spec);
+        }
         if (!r.ok()) {
             throw failure(action, r);
         }
         return r;
+    }
+
+    private static final java.util.regex.Pattern LOCK_HOLDER =
+            java.util.regex.Pattern.compile("already locked (?:exclusively )?by PID (\\d+) on (\\S+) ");
+
+    /** How long a command waits for a restic that a killed cfs-backup left finishing (it got SIGINT). */
+    static long orphanWaitMillis = 15_000;
+
+    /**
+     * A restic of a cfs-backup that was just killed gets SIGINT (the death signal) and may hold its
+     * lock for a moment while it cleans up: when the lock's holder is such an orphan on this host,
+     * say so, wait for it (bounded), and let the caller retry once.
+     */
+    boolean waitedForOrphan(ProcessResult r) {
+        java.util.regex.Matcher m = LOCK_HOLDER.matcher(r.stderrTail());
+        if (!m.find() || !m.group(2).equals(hostName())) {
+            return false;
+        }
+        long pid = Long.parseLong(m.group(1));
+        java.util.Optional<ProcessHandle> h = ProcessHandle.of(pid);
+        if (pid == ProcessHandle.current().pid()) {
+            return false;
+        }
+        if (h.isEmpty() || !h.get().isAlive()) {
+            // the holder, of this host, is dead: its lock is stale (a restic killed mid-forget leaves
+            // one even after SIGINT); `restic unlock` removes only such locks, then once more
+            runner.run(spec(command("unlock")).build());
+            return true;
+        }
+        // a parent that is a JVM is a live cfs-backup (its lock is a real one); unknown: not ours to wait for
+        boolean orphan = h.get().parent().map(p -> p.pid() == 1
+                || !p.info().command().orElse("java").contains("java")).orElse(true);
+        if (!orphan) {
+            return false;
+        }
+        System.err.println("cfs-backup: waiting up to " + orphanWaitMillis / 1000 + " s for restic pid " + m.group(1)
+                + " (left by a killed cfs-backup) to release its repository lock");
+        try {
+            h.get().onExit().get(orphanWaitMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     public ResticException failure(String action, ProcessResult r) {
@@ -207,11 +264,29 @@ public final class Restic {
      * @param stdin the stream to back up for a stdin backup, else null
      */
     public BackupOutcome backup(BackupRequest req, Consumer<BackupStatus> progress, InputStream stdin) {
+        return backup(req, progress, stdin, null);
+    }
+
+    /** Watches a running backup: its process, and its stderr lines (restic's retries on a dead remote). */
+    public interface BackupWatch {
+        void started(Process restic);
+
+        void stderrLine(String line);
+    }
+
+    /** As {@link #backup(BackupRequest, Consumer, InputStream)}, with a watch (null for none). */
+    public BackupOutcome backup(BackupRequest req, Consumer<BackupStatus> progress, InputStream stdin, BackupWatch watch) {
         BackupParser parser = new BackupParser(progress);
         ProcessSpec.Builder b = spec(backupArgs(req))
                 .stdoutLines(parser::stdoutLine)
-                .stderrLines(parser::stderrLine)
+                .stderrLines(watch == null ? parser::stderrLine : l -> {
+                    parser.stderrLine(l);
+                    watch.stderrLine(l);
+                })
                 .captureStdout(false);
+        if (watch != null) {
+            b.onStart(watch::started);
+        }
         if (stdin != null) {
             b.stdin(stdin);
         }
@@ -256,6 +331,16 @@ public final class Restic {
         }
         List<String> a = new ArrayList<>(ids);
         runChecked("restic forget", spec(exclusiveCommand("forget", a.toArray(String[]::new))).build());
+    }
+
+    /** {@code restic tag --add TAG ID...} (an exclusive lock, as forget). */
+    public void addTag(List<String> ids, String tag) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        List<String> a = new ArrayList<>(List.of("--add", tag, "--"));
+        a.addAll(ids);
+        runChecked("restic tag", spec(exclusiveCommand("tag", a.toArray(String[]::new))).build());
     }
 
     public ProcessRunner runner() {

@@ -6,6 +6,7 @@ public enum ResticError {
     NO_REPOSITORY("no restic repository at that location (run 'cfs-backup init')"),
     LOCKED("the repository is locked by another restic process"),
     REMOTE_UNREACHABLE("the remote cannot be reached"),
+    DISK_FULL("the remote is full (no space left)"),
     INTERRUPTED("interrupted"),
     /** restic refused its command line (an unknown flag, a bad flag value): nothing was done. */
     USAGE("restic refused its arguments"),
@@ -21,6 +22,15 @@ public enum ResticError {
         return meaning;
     }
 
+    /** True when the text says the disk (or the remote's quota) is full. */
+    public static boolean diskFull(String s) {
+        String l = s.toLowerCase(java.util.Locale.ROOT);
+        return l.contains("no space left on device") || l.contains("enospc") || l.contains("disk quota exceeded")
+                || l.contains("insufficient storage") || l.contains("storagequotaexceeded")
+                || l.contains("not enough space") || l.contains("file too large")
+                || l.contains("too big for remaining disk space");
+    }
+
     /** Classifies by exit code (0.17's codes) and by restic's and rclone's stderr texts (older). */
     public static ResticError classify(int exitCode, String stderr) {
         switch (exitCode) {
@@ -34,16 +44,22 @@ public enum ResticError {
         if (s.contains("wrong password or no key found")) {
             return WRONG_PASSWORD;
         }
-        if (s.contains("Is there a repository at the following location?") || s.contains("repository does not exist")) {
-            return NO_REPOSITORY;
+        // the cause first: a full or dead remote also makes restic fail to lock or to find the config
+        if (diskFull(s)) {
+            return DISK_FULL;
+        }
+        if (s.contains("error talking HTTP to rclone") || s.contains("Failed to create file system")
+                || s.contains("connection refused") || s.contains("no such host") || s.contains("dial tcp")
+                || s.contains("i/o timeout") || s.contains("didn't find section in config file")
+                || s.contains("connection reset by peer") || s.contains("EOF") && s.contains("rclone")
+                || s.contains("network is unreachable") || s.contains("no route to host")) {
+            return REMOTE_UNREACHABLE;
         }
         if (s.contains("repository is already locked") || s.contains("unable to create lock")) {
             return LOCKED;
         }
-        if (s.contains("error talking HTTP to rclone") || s.contains("Failed to create file system")
-                || s.contains("connection refused") || s.contains("no such host") || s.contains("dial tcp")
-                || s.contains("i/o timeout") || s.contains("didn't find section in config file")) {
-            return REMOTE_UNREACHABLE;
+        if (s.contains("Is there a repository at the following location?") || s.contains("repository does not exist")) {
+            return NO_REPOSITORY;
         }
         if (usageLine(s) != null) {
             return USAGE;

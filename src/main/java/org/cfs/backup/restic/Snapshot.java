@@ -18,12 +18,14 @@ public record Snapshot(String id, String shortId, Instant time, String hostname,
     public static final String PASS1_TAG = "cfs-pass1";
     /** The tag of the snapshot that holds cfs-backup's own config (the repository describes itself). */
     public static final String CONFIG_TAG = "cfs-config";
+    /** A failed dump's snapshot that could not be forgotten (issue 11): never a good backup. */
+    public static final String FAILED_TAG = "cfs-failed";
     /** Tags cfs-backup gives its own snapshots; no source may be named like one. */
-    public static final List<String> RESERVED_TAGS = List.of(PASS1_TAG, PRE_RESTORE_TAG, CONFIG_TAG);
+    public static final List<String> RESERVED_TAGS = List.of(PASS1_TAG, PRE_RESTORE_TAG, CONFIG_TAG, FAILED_TAG);
 
     /** True for a snapshot that {@code latest}, drills, freshness and the prune guard may take. */
     public boolean isRegular() {
-        return !hasTag(PRE_RESTORE_TAG) && !hasTag(PASS1_TAG) && !isConfigSnapshot();
+        return !hasTag(PRE_RESTORE_TAG) && !hasTag(PASS1_TAG) && !hasTag(FAILED_TAG) && !isConfigSnapshot();
     }
 
     /** True for a snapshot of cfs-backup's config, never a source's snapshot (latest, drills, prune, status). */

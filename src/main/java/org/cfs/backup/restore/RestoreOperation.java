@@ -485,7 +485,13 @@ public final class RestoreOperation {
             }
             throw e;
         } finally {
-            if (!ids.isEmpty()) {
+            boolean mixed = !ids.isEmpty() && maps.stream().anyMatch(m -> swap.unfinished(m.live()));
+            if (mixed) {
+                // a swap whose roll-back failed: never start the containers on a mixed volume; the
+                // journal keeps them stopped and the next command repairs the swap first (issue 11)
+                log.accept("containers " + String.join(", ", toQuiesce.stream().map(Docker.Container::name).toList())
+                        + " stay stopped: the swap of the restored tree is unfinished");
+            } else if (!ids.isEmpty()) {
                 try {
                     if (pause) {
                         docker.unpause(ids);

@@ -12,8 +12,8 @@ import org.cfs.backup.restic.Snapshot;
 
 /**
  * Finds the snapshot a restore or drill works on: {@code latest} is the source's newest regular
- * backup (never a {@code pre-restore} safety snapshot, a crashed first pass nor a {@code cfs-config}
- * snapshot of cfs-backup's own config); an id (or prefix)
+ * backup (never a {@code pre-restore} safety snapshot, a crashed first pass, a failed dump tagged
+ * {@code cfs-failed} nor a {@code cfs-config} snapshot of cfs-backup's own config); an id (or prefix)
  * must belong to the source.
  */
 public final class SnapshotSelector {

@@ -29,13 +29,38 @@ public final class TreeSwap {
 
     /** What the marker file records: the live folder, the staged root, the two work folders, the phase. */
     record Marker(String target, String staged, String staging, String old, String phase, Long liveMtimeNanos,
-                  List<String> kept) {
+                  List<String> kept, Long pid, Long pidStartMillis) {
+        /** A marker of this process's swap (its pid and start time tell a crashed run from one under way). */
+        Marker(String target, String staged, String staging, String old, String phase, Long liveMtimeNanos,
+               List<String> kept) {
+            this(target, staged, staging, old, phase, liveMtimeNanos, kept, ProcessHandle.current().pid(),
+                    ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(null));
+        }
+        /** True while the process that wrote the marker still runs (its swap is under way, not crashed). */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        boolean ownerAlive() {
+            if (pid == null) {
+                return false;
+            }
+            java.util.Optional<ProcessHandle> h = ProcessHandle.of(pid);
+            if (h.isEmpty() || !h.get().isAlive()) {
+                return false;
+            }
+            if (pidStartMillis == null) {
+                return true;
+            }
+            java.util.Optional<java.time.Instant> start = h.get().info().startInstant();
+            // the same pid with another start time is another process that reused the pid
+            return start.isEmpty() || Math.abs(start.get().toEpochMilli() - pidStartMillis) < 2000;
+        }
     }
 
     /** The staging folder restic restores into and the folder the old contents wait in during a swap. */
     public record WorkDirs(Path staging, Path old) {
     }
 
+    /** How long a retry waits for a leftover staging folder that another process still writes into. */
+    static final long STAGING_WAIT_NANOS = 10_000_000_000L;
     private final Path stateDir;
     private final Consumer<String> log;
 
@@ -141,6 +166,10 @@ public final class TreeSwap {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(stateDir, "restore-swap-*.json")) {
             for (Path f : ds) {
                 Marker m = JSON.readValue(f.toFile(), Marker.class);
+                if (m.ownerAlive() && m.pid() != ProcessHandle.current().pid()) {
+                    // a restore under way in another process: never touch its swap
+                    continue;
+                }
                 Path live = Path.of(m.target());
                 Path old = Path.of(m.old());
                 Path staged = Path.of(m.staged());
@@ -159,6 +188,13 @@ public final class TreeSwap {
                     }
                     log.accept("rolled back an interrupted in-place restore of " + live + ": its old contents are back");
                 } else {
+                    if ("cleanup".equals(m.phase()) && Files.isDirectory(staged, LinkOption.NOFOLLOW_LINKS)) {
+                        // the run died before the folder got the staged root's owner, mode and mtime
+                        FileTrees.Meta meta = FileTrees.readMeta(staged);
+                        FileTrees.deleteTree(old);
+                        FileTrees.deleteTree(Path.of(m.staging()));
+                        FileTrees.applyMeta(meta, live);
+                    }
                     log.accept("finished clean-up of an interrupted in-place restore of " + live);
                 }
                 FileTrees.deleteTree(old);
@@ -178,16 +214,66 @@ public final class TreeSwap {
         return repaired;
     }
 
+    /**
+     * The live folders whose swap is not finished (its owner still runs, or its repair failed): no
+     * container may be resumed on them and no backup taken of them.
+     */
+    public List<Path> unfinished() {
+        List<Path> out = new java.util.ArrayList<>();
+        if (!Files.isDirectory(stateDir)) {
+            return out;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(stateDir, "restore-swap-*.json")) {
+            for (Path f : ds) {
+                try {
+                    out.add(Path.of(JSON.readValue(f.toFile(), Marker.class).target()));
+                } catch (IOException e) {
+                    log.accept("unreadable in-place restore marker " + f + ": " + e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            throw new CfsException(ExitCode.FAILED, "cannot read " + stateDir + ": " + e.getMessage());
+        }
+        return out;
+    }
+
+    /** True when an in-place restore of this folder (or one holding it, or inside it) is unfinished. */
+    public boolean unfinished(Path live) {
+        Path l = live.toAbsolutePath().normalize();
+        return unfinished().stream().map(p -> p.toAbsolutePath().normalize())
+                .anyMatch(p -> p.equals(l) || p.startsWith(l) || l.startsWith(p));
+    }
+
     /** Removes a staging folder a run killed during {@code restic restore} left (no swap had begun). */
     public void removeStaleStaging(Path live) {
         if (Files.exists(markerFile(live))) {
             return;
         }
-        try {
-            FileTrees.deleteTree(workDirs(live).staging());
-        } catch (IOException e) {
-            throw new CfsException(ExitCode.FAILED, "cannot remove the leftover staging folder " + workDirs(live).staging()
-                    + ": " + e.getMessage());
+        Path staging = workDirs(live).staging();
+        long deadline = System.nanoTime() + STAGING_WAIT_NANOS;
+        boolean said = false;
+        while (true) {
+            try {
+                FileTrees.deleteTree(staging);
+                return;
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new CfsException(ExitCode.FAILED, "cannot remove the leftover staging folder " + staging
+                            + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + "): another process is still"
+                            + " writing into it, likely a restic of a killed cfs-backup (see: fuser -vm " + staging + ")");
+                }
+                if (!said) {
+                    log.accept("waiting up to " + STAGING_WAIT_NANOS / 1_000_000_000L + " s for the leftover staging folder "
+                            + staging + " to be released: a restic of a killed run may still be writing into it");
+                    said = true;
+                }
+                try {
+                    Thread.sleep(500); // the writer is another process; nothing to wait on but time
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new CfsException(ExitCode.INTERRUPTED, "interrupted");
+                }
+            }
         }
     }
 }

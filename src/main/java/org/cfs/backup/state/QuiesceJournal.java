@@ -75,6 +75,14 @@ public final class QuiesceJournal {
      * @return the entries that were acted on (for the log and alerts)
      */
     public List<Entry> reconcile(Docker docker, Consumer<String> log) {
+        return reconcile(docker, log, e -> false);
+    }
+
+    /**
+     * As {@link #reconcile(Docker, Consumer)}, but leaves alone (entry kept) the entries {@code hold}
+     * names: containers whose volume is in the middle of an unfinished in-place restore.
+     */
+    public List<Entry> reconcile(Docker docker, Consumer<String> log, java.util.function.Predicate<Entry> hold) {
         if (!Files.exists(file)) {
             return List.of();
         }
@@ -86,16 +94,38 @@ public final class QuiesceJournal {
                     remaining.add(e);
                     continue;
                 }
-                String state = docker.state(e.container());
+                if (hold.test(e)) {
+                    remaining.add(e);
+                    log.accept("container " + e.name() + " stays " + (e.action().equals("pause") ? "paused" : "stopped")
+                            + ": an in-place restore of its volume " + e.volume() + " is unfinished");
+                    continue;
+                }
+                Docker.StateInfo info = docker.stateInfo(e.container());
+                String state = info.status();
                 try {
+                    if ("running".equals(state) && "stop".equals(e.action()) && notStartedSince(info, e)) {
+                        // the owner died while `docker stop` waited for the container: the engine
+                        // finishes that stop on its own, so wait for it (bounded), then start it again
+                        state = awaitStopped(docker, e, log);
+                    }
                     if ("paused".equals(state)) {
                         docker.unpause(List.of(e.container()));
-                        log.accept("resumed (unpaused) container " + e.name() + " left paused by dead cfs-backup pid " + e.pid());
-                    } else if ("exited".equals(state) || "created".equals(state)) {
+                        log.accept("resumed (unpaused) container " + e.name() + " left paused by cfs-backup pid " + e.pid() + " (no longer running)");
+                    } else if ("exited".equals(state) || "created".equals(state) || "dead".equals(state)) {
                         docker.start(List.of(e.container()));
-                        log.accept("started container " + e.name() + " left stopped by dead cfs-backup pid " + e.pid());
+                        log.accept("started container " + e.name() + " left stopped by cfs-backup pid " + e.pid() + " (no longer running)");
                     } else if ("missing".equals(state)) {
                         log.accept("container " + e.name() + " from the quiesce journal no longer exists; entry dropped");
+                    } else if (!"running".equals(state)) {
+                        // restarting, removing: not ours to act on now; the next command looks again
+                        remaining.add(e);
+                        log.accept("container " + e.name() + " is " + state + "; its quiesce-journal entry is kept");
+                        continue;
+                    } else {
+                        // running again (restarted by its owner before it died, or by hand): nothing was resumed
+                        log.accept("container " + e.name() + " left by cfs-backup pid " + e.pid()
+                                + " is running again; entry dropped");
+                        continue;
                     }
                     handled.add(e);
                 } catch (CfsException ex) {
@@ -109,6 +139,42 @@ public final class QuiesceJournal {
         });
         return handled;
     }
+
+    /** True when the container has not been started since the entry was written (so a stop may be in flight). */
+    private static boolean notStartedSince(Docker.StateInfo info, Entry e) {
+        return info.startedAt() == null || e.since() == null || !info.startedAt().isAfter(e.since());
+    }
+
+    /**
+     * Waits until a container a dead owner was stopping has stopped: at most until the stop's own
+     * time-out (counted from the entry) plus a margin, as Docker then kills it. Returns its state then.
+     */
+    private static String awaitStopped(Docker docker, Entry e, Consumer<String> log) {
+        Instant since = e.since() == null ? Instant.now() : e.since();
+        Instant deadline = since.plusSeconds(docker.stopTimeoutSeconds() + STOP_MARGIN_SECONDS);
+        String state = "running";
+        if (Instant.now().isBefore(deadline)) {
+            log.accept("container " + e.name() + " is still stopping (cfs-backup pid " + e.pid() + " died during its `docker stop`):"
+                    + " waiting up to " + Math.max(1, java.time.Duration.between(Instant.now(), deadline).toSeconds())
+                    + " s for it to stop, then starting it again");
+        }
+        while (Instant.now().isBefore(deadline)) {
+            state = docker.stateInfo(e.container()).status();
+            if (!"running".equals(state)) {
+                return state;
+            }
+            try {
+                Thread.sleep(250); // the engine has no "stopped" event the CLI can wait on without racing
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return docker.stateInfo(e.container()).status();
+    }
+
+    /** Seconds beyond the stop time-out that a dead owner's stop may take (Docker's kill, the exit). */
+    static final int STOP_MARGIN_SECONDS = 10;
 
     static boolean ownerAlive(Entry e) {
         Optional<ProcessHandle> h = ProcessHandle.of(e.pid());

@@ -49,6 +49,8 @@ public final class ItEnv implements AutoCloseable {
     public ItEnv() throws IOException {
         dir = Files.createTempDirectory("cfs-it-" + id + "-");
         Files.writeString(dir.resolve("pw"), PASSWORD + "\n");
+        // as an operator keeps it: a world-readable one draws a warning (issue 11)
+        Files.setPosixFilePermissions(dir.resolve("pw"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         Files.writeString(dir.resolve("rclone.conf"), "[itdrive]\ntype = local\n");
         config = dir.resolve("config.yaml");
     }

@@ -254,4 +254,26 @@ class ConfigLoaderTest {
         assertEquals(Path.of("/o.yaml"), ConfigLoader.resolvePath(Path.of("/o.yaml"),
                 java.util.Map.of("CFS_BACKUP_CONFIG", "/x.yaml")));
     }
+
+    // issue 11, defect 8: bad inputs are configuration errors (exit 2), named by key
+    @Test
+    void anEmptyPasswordFileIsAConfigError() throws IOException {
+        Files.writeString(pw, "\n");
+        ConfigException e = error(head() + "sources: []\n");
+        assertEquals(2, e.exitCode());
+        assertTrue(e.getMessage().contains("repository.password-file") && e.getMessage().contains("empty"), e.getMessage());
+    }
+
+    @Test
+    void aGarbageRepositoryUrlIsAConfigError() throws IOException {
+        for (String url : List.of("garbage", "http//nothing", "::x::", "relative/path")) {
+            ConfigException e = error("repository:\n  url: \"" + url + "\"\n  password-file: " + pw + "\nsources: []\n");
+            assertEquals(2, e.exitCode(), url);
+            assertTrue(e.getMessage().contains("repository.url"), e.getMessage());
+        }
+        for (String url : List.of("/srv/repo", "rclone:gdrive:cfs-backup", "rest:http://127.0.0.1:8000/", "sftp:h:/r",
+                "s3:s3.amazonaws.com/b", "local:/srv/r")) {
+            load("repository:\n  url: \"" + url + "\"\n  password-file: " + pw + "\nsources: []\n");
+        }
+    }
 }

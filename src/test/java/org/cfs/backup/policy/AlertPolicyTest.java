@@ -189,4 +189,14 @@ class AlertPolicyTest {
         policy.bootDrillFreshness("webui", Instant.parse("2026-11-30T06:30:00Z"), false, Duration.ofDays(8));
         assertFalse(alerts.open.containsKey("boot-drill-stale:webui"));
     }
+
+    @Test
+    void aWarningBesideAGoodSnapshotIsItsOwnCondition() {
+        SourceResult warned = ok("web").withWarning("first-pass snapshot 1234abcd could not be forgotten: locked");
+        policy.reported(BackupReport.of(List.of(warned)));
+        assertEquals(Alerts.Severity.WARNING, alerts.open.get("backup-warning:web").severity());
+        assertFalse(alerts.open.containsKey("backup-failed:web"));
+        policy.reported(BackupReport.of(List.of(ok("web"))));
+        assertFalse(alerts.open.containsKey("backup-warning:web"));
+    }
 }

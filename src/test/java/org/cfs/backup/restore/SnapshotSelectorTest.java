@@ -31,6 +31,17 @@ class SnapshotSelectorTest {
     }
 
     @Test
+    void latestSkipsAFailedDumpTaggedCfsFailed() throws IOException {
+        List<Snapshot> all = new java.util.ArrayList<>(recorded());
+        Snapshot good = SnapshotSelector.latest(all, "db");
+        all.add(new Snapshot("ffff0000aaaa", "ffff0000", good.time().plusSeconds(60), good.hostname(), good.paths(),
+                List.of("db", "cfs-failed"), null, null));
+        assertEquals(good.shortId(), SnapshotSelector.latest(all, "db").shortId());
+        assertTrue(!SnapshotSelector.regular(all.get(all.size() - 1)),
+                "restic's own latest (drills, restore) is refused when it is a failed dump");
+    }
+
+    @Test
     void idsMustExistBeUniqueAndBelongToTheSource() throws IOException {
         List<Snapshot> all = recorded();
         assertEquals("3d54de4f", SnapshotSelector.byId(all, "s1", "3d54de4f").shortId(), "a pre-restore snapshot can be chosen by id");

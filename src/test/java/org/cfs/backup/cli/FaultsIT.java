@@ -1,0 +1,385 @@
+package org.cfs.backup.cli;
+
+import static org.cfs.backup.cli.ItEnv.sh;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.cfs.backup.ExitCode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 11: every fault leaves a consistent state. Each test reproduces one defect the fault
+ * campaign found, against the real restic, rclone and Docker engine.
+ */
+class FaultsIT {
+    private ItEnv env;
+    private final List<Process> held = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws IOException {
+        env = new ItEnv();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (Process p : held) {
+            if (p.isAlive()) {
+                sh("kill", "-INT", Long.toString(p.pid()));
+                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+        }
+        env.close();
+    }
+
+    private void init() {
+        ItEnv.Run r = env.cli("init");
+        assertEquals(0, r.exit(), r.err());
+    }
+
+    // ---- restic locks: a real restic holding one, alive or killed ----
+
+    private long locks() throws IOException {
+        Path dir = Path.of(env.repoPath(), "locks");
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.count();
+        }
+    }
+
+    /** A real restic backup --stdin that waits on its stdin, holding its (shared) lock while it lives. */
+    private Process resticHoldingALock() throws Exception {
+        long before = locks();
+        ProcessBuilder pb = new ProcessBuilder("restic", "-r", "rclone:itdrive:" + env.repoPath(), "--cache-dir",
+                env.dir.resolve("cache").toString(), "backup", "--stdin", "--stdin-filename", "held", "--host",
+                "other-host").redirectErrorStream(true).redirectOutput(env.dir.resolve("held.log").toFile());
+        pb.environment().put("RESTIC_PASSWORD_FILE", env.dir.resolve("pw").toString());
+        pb.environment().put("RCLONE_CONFIG", env.dir.resolve("rclone.conf").toString());
+        Process p = pb.start();
+        held.add(p);
+        for (int i = 0; i < 300 && locks() <= before; i++) {
+            assertTrue(p.isAlive(), "restic holding a lock died: " + Files.readString(env.dir.resolve("held.log")));
+            Thread.sleep(100); // restic writes its lock file a moment after it starts
+        }
+        assertTrue(locks() > before, "restic wrote its lock");
+        return p;
+    }
+
+    /** A lock of a dead restic process of this host: what a kill -9 mid-backup leaves. */
+    private void staleLock() throws Exception {
+        Process p = resticHoldingALock();
+        sh("kill", "-9", Long.toString(p.pid()));
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+        // rclone (restic's backend child) notices its closed stdin and ends by itself
+        assertTrue(locks() > 0, "the killed restic left its lock");
+    }
+
+    /** cfs-backup in a child JVM (so that it is a process of its own that ends), run to its end. */
+    ItEnv.Run child(java.util.Map<String, String> extraEnv, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "org.cfs.backup.cli.Main", "-c", env.config.toString()));
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile(env.dir, "child", ".out");
+        Path err = Files.createTempFile(env.dir, "child", ".err");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+        if (extraEnv != null) {
+            pb.environment().putAll(extraEnv);
+        }
+        Process p = pb.start();
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "child cfs-backup ended");
+        return new ItEnv.Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private JsonNode snapshots() {
+        return env.resticJson("snapshots", "--json", "--no-lock");
+    }
+
+    private static long tagged(JsonNode snaps, String tag) {
+        long n = 0;
+        for (JsonNode s : snaps) {
+            if (s.path("tags").toString().contains("\"" + tag + "\"")) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    // ---- defect 5: backup clears stale locks and forgets leftover first passes ----
+
+    @Test
+    void backupClearsAStaleLockAndForgetsItsFirstPass() throws Exception {
+        String vol = env.volume("d5");
+        String ctr = env.container("d5", vol);
+        Files.writeString(env.mountpoint(vol).resolve("db"), "data");
+        env.writeConfig("  - name: d5\n    volume: " + vol + "\n    consistency: stop\n");
+        init();
+        staleLock();
+
+        ItEnv.Run r = env.cli("backup", "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode src = r.json().get("sources").get(0);
+        assertEquals("ok", src.get("status").asText());
+        assertEquals(0, tagged(snapshots(), "cfs-pass1"), "the first pass was forgotten");
+        assertEquals(0, locks(), "the stale lock was cleared");
+        assertTrue(src.get("warning").isNull(), src.toString());
+        assertEquals("running", ItEnv.state(ctr));
+        // prune and check are no longer refused
+        assertEquals(0, env.cli("check").exit());
+    }
+
+    @Test
+    void aLeftoverFirstPassIsForgottenByTheNextBackup() throws Exception {
+        Path data = Files.createDirectories(env.dir.resolve("d5b"));
+        Files.writeString(data.resolve("a"), "a");
+        env.writeConfig("  - name: d5b\n    path: " + data + "\n");
+        init();
+        env.restic("backup", "--host", "it-host", "--tag", "d5b", "--tag", "cfs-pass1", data.toString());
+        assertEquals(1, tagged(snapshots(), "cfs-pass1"));
+
+        ItEnv.Run r = env.cli("backup", "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode snaps = snapshots();
+        assertEquals(0, tagged(snaps, "cfs-pass1"), snaps.toString());
+        assertEquals(1, snaps.size());
+    }
+
+    @Test
+    void aFirstPassThatCannotBeForgottenIsAWarningInTheResult() throws Exception {
+        String vol = env.volume("d5c");
+        String ctr = env.container("d5c", vol);
+        Files.writeString(env.mountpoint(vol).resolve("db"), "data");
+        env.writeConfig("  - name: d5c\n    volume: " + vol + "\n    consistency: stop\n");
+        init();
+        Process holder = resticHoldingALock(); // a live lock: forget cannot take its exclusive lock
+
+        ItEnv.Run r = env.cli("backup", "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode src = r.json().get("sources").get(0);
+        assertEquals("ok", src.get("status").asText(), "the backup itself is good");
+        assertTrue(src.get("warning").asText().contains("cfs-pass1"), src.toString());
+        assertEquals("running", ItEnv.state(ctr));
+
+        sh("kill", "-INT", Long.toString(holder.pid()));
+        assertTrue(holder.waitFor(20, TimeUnit.SECONDS));
+        ItEnv.Run next = env.cli("backup", "--json");
+        assertEquals(0, next.exit(), next.err());
+        assertEquals(0, tagged(snapshots(), "cfs-pass1"), "the next backup forgot it");
+    }
+
+    // ---- defect 2: a failed dump's snapshot is really gone ----
+
+    @Test
+    void aFailedDumpIsForgottenDespiteAStaleLock() throws Exception {
+        env.writeConfig("  - name: broken-dump\n    command: [sh, -c, 'echo \"-- partial dump\"; echo boom >&2; exit 3']\n");
+        init();
+        staleLock();
+        ItEnv.Run r = env.cli("backup", "--json");
+        assertEquals(ExitCode.FAILED, r.exit(), r.err());
+        JsonNode src = r.json().get("sources").get(0);
+        assertTrue(src.get("error").asText().contains("was removed"), src.toString());
+        assertEquals(0, snapshots().size(), "no truncated dump stays as a snapshot");
+    }
+
+    @Test
+    void aFailedDumpThatCannotBeForgottenFailsLoudlyAndGoesAtTheNextBackup() throws Exception {
+        Path marker = env.dir.resolve("dump-fails");
+        Files.writeString(marker, "");
+        env.writeConfig("  - name: dump\n    command: [sh, -c, 'echo \"-- dump\"; if [ -e " + marker
+                + " ]; then echo boom >&2; exit 3; fi']\n");
+        init();
+        Process holder = resticHoldingALock();
+        ItEnv.Run r = env.cli("backup", "--json");
+        assertEquals(ExitCode.FAILED, r.exit(), r.err());
+        String error = r.json().get("sources").get(0).get("error").asText();
+        assertTrue(error.contains("could NOT be removed"), error);
+        assertEquals(1, snapshots().size());
+
+        sh("kill", "-INT", Long.toString(holder.pid()));
+        assertTrue(holder.waitFor(20, TimeUnit.SECONDS));
+        Files.delete(marker);
+        ItEnv.Run next = env.cli("backup", "--json");
+        assertEquals(0, next.exit(), next.err());
+        JsonNode snaps = snapshots();
+        // the holder's own snapshot (host other-host) plus the good dump: the failed one is gone
+        long mine = 0;
+        for (JsonNode s : snaps) {
+            if (s.get("hostname").asText().equals("it-host")) {
+                mine++;
+                assertEquals(next.json().get("sources").get(0).get("snapshot_id").asText(), s.get("short_id").asText());
+            }
+        }
+        assertEquals(1, mine, snaps.toString());
+    }
+
+    // ---- defect 4: a failed `docker start` fails the source ----
+
+    /** A docker CLI that refuses `start` while the marker exists, and is the real docker otherwise. */
+    private java.util.Map<String, String> dockerFailingStart(Path marker) throws IOException {
+        Path script = env.dir.resolve("docker-failing-start.sh");
+        Files.writeString(script, "#!/bin/sh\nif [ \"$1\" = start ] && [ -e " + marker + " ]; then\n"
+                + "  echo 'Error response from daemon: failed to start (test fault)' >&2; exit 1\nfi\nexec docker \"$@\"\n");
+        script.toFile().setExecutable(true);
+        java.util.Map<String, String> e = new java.util.HashMap<>(System.getenv());
+        e.put("CFS_BACKUP_DOCKER", script.toString());
+        return e;
+    }
+
+    @Test
+    void aFailedDockerStartFailsTheSourceNamesTheContainerAndTheNextCommandRetries() throws Exception {
+        String vol = env.volume("d4");
+        String ctr = env.container("d4", vol);
+        Files.writeString(env.mountpoint(vol).resolve("db"), "data");
+        env.writeConfig("  - name: d4\n    volume: " + vol + "\n    consistency: stop\n");
+        init();
+        Path marker = env.dir.resolve("fail-start");
+        Files.writeString(marker, "");
+        java.util.Map<String, String> e = dockerFailingStart(marker);
+
+        ItEnv.Run r = child(e, "backup", "--json"); // its own process: it has ended when the next command runs
+        assertTrue(r.exit() == ExitCode.FAILED || r.exit() == ExitCode.PARTIAL, r.exit() + " " + r.err());
+        JsonNode src = r.json().get("sources").get(0);
+        assertEquals("failed", src.get("status").asText());
+        assertTrue(src.get("error").asText().contains(ctr), src.toString());
+        assertTrue(src.get("downtime_s").asDouble() > 0, src.toString());
+        assertEquals("exited", ItEnv.state(ctr));
+        assertTrue(Files.readString(env.dir.resolve("state/quiesce-journal.json")).contains(ctr), "the journal keeps it");
+
+        Files.delete(marker);
+        ItEnv.Run next = env.cli(e, new org.cfs.backup.process.Cancellation(), "snapshots");
+        assertEquals(0, next.exit(), next.err());
+        assertTrue(next.err().contains("started container " + ctr), next.err());
+        assertFalse(next.err().contains("dead cfs-backup"), next.err());
+        assertEquals("running", ItEnv.state(ctr));
+        assertFalse(Files.exists(env.dir.resolve("state/quiesce-journal.json")));
+    }
+
+    // ---- defect 3: a container still stopping when the owner died is started once it has stopped ----
+
+    /** A journal entry as a cfs-backup that has since died (pid of an ended process) wrote it. */
+    private void journalOfDeadOwner(String container, String action, String volume, java.time.Instant since)
+            throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        String id = sh("docker", "inspect", "--format", "{{.Id}}", container);
+        Files.createDirectories(env.dir.resolve("state"));
+        Files.writeString(env.dir.resolve("state/quiesce-journal.json"), "[{\"pid\":" + gone.pid()
+                + ",\"pidStart\":null,\"command\":\"backup\",\"container\":\"" + id + "\",\"name\":\"" + container
+                + "\",\"action\":\"" + action + "\",\"volume\":\"" + volume + "\",\"since\":\"" + since + "\"}]");
+    }
+
+    @Test
+    void aContainerStillStoppingWhenItsOwnerDiedIsWaitedForAndStarted() throws Exception {
+        String vol = env.volume("d3");
+        String ctr = "cfs-it-" + env.id + "-d3slow";
+        // no --init: the shell is PID 1 and its SIGTERM handler takes 4 s
+        sh("docker", "run", "-d", "--name", ctr, "-v", vol + ":/data", ItEnv.IMAGE, "/bin/sh", "-c",
+                "trap 'sleep 4; exit 0' TERM; while true; do sleep 1; done");
+        try {
+            env.writeConfig("  - name: d3\n    volume: " + vol + "\n    consistency: stop\n");
+            init();
+            java.time.Instant since = java.time.Instant.now();
+            Thread.sleep(1100); // StartedAt of a restart must be after `since`, to the second
+            Process stop = new ProcessBuilder("docker", "stop", "-t", "30", ctr).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            journalOfDeadOwner(ctr, "stop", vol, since);
+            Thread.sleep(500); // the engine has sent SIGTERM; the container is "running" while it shuts down
+            assertEquals("running", ItEnv.state(ctr));
+
+            ItEnv.Run next = env.cli("snapshots");
+            assertEquals(0, next.exit(), next.err());
+            assertTrue(next.err().contains("still stopping"), next.err());
+            assertTrue(stop.waitFor(30, TimeUnit.SECONDS));
+            assertEquals("running", ItEnv.state(ctr), "started again after its stop finished: " + next.err());
+            assertFalse(Files.exists(env.dir.resolve("state/quiesce-journal.json")));
+        } finally {
+            sh("docker", "rm", "-f", ctr);
+        }
+    }
+
+    @Test
+    void anEntryOfAContainerRestartedSinceIsDroppedWithoutWaiting() throws Exception {
+        String vol = env.volume("d3b");
+        String ctr = env.container("d3b", vol);
+        env.writeConfig("  - name: d3b\n    volume: " + vol + "\n    consistency: stop\n");
+        init();
+        java.time.Instant since = java.time.Instant.now().minusSeconds(5);
+        sh("docker", "restart", "-t", "1", ctr);
+        journalOfDeadOwner(ctr, "stop", vol, since);
+        long t0 = System.nanoTime();
+        ItEnv.Run next = env.cli("snapshots");
+        assertEquals(0, next.exit(), next.err());
+        assertTrue((System.nanoTime() - t0) / 1e9 < 10, "no wait for a container restarted after the entry");
+        assertEquals("running", ItEnv.state(ctr));
+        assertFalse(Files.exists(env.dir.resolve("state/quiesce-journal.json")));
+    }
+
+    // ---- defect 8: bad inputs ----
+
+    @Test
+    void aWorldReadablePasswordFileDrawsAWarningAndBadInputsExitTwo() throws Exception {
+        Path data = Files.createDirectories(env.dir.resolve("d8"));
+        env.writeConfig("  - name: d8\n    path: " + data + "\n");
+        init();
+        ItEnv.Run quiet = env.cli("snapshots");
+        assertFalse(quiet.err().contains("warning: repository.password-file"), quiet.err());
+        Files.setPosixFilePermissions(env.dir.resolve("pw"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        ItEnv.Run r = env.cli("snapshots");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains("warning: repository.password-file") && r.err().contains("chmod 600"), r.err());
+
+        Files.writeString(env.dir.resolve("pw"), "");
+        ItEnv.Run empty = env.cli("backup");
+        assertEquals(ExitCode.USAGE, empty.exit(), empty.err());
+        assertTrue(empty.err().contains("empty"), empty.err());
+
+        Files.writeString(env.dir.resolve("pw"), ItEnv.PASSWORD + "\n");
+        Files.writeString(env.config, Files.readString(env.config).replaceFirst("url: \\S+", "url: garbage-url"));
+        ItEnv.Run garbage = env.cli("backup");
+        assertEquals(ExitCode.USAGE, garbage.exit(), garbage.err());
+        assertTrue(garbage.err().contains("repository.url"), garbage.err());
+    }
+
+    // ---- defect 7: a remote that dies in the quiesced pass never keeps the container down for long ----
+
+    @Test
+    void aRemoteDeadInTheSecondPassResumesTheContainerFirstThenFailsWithTheRealDowntime() throws Exception {
+        String vol = env.volume("d7");
+        String ctr = env.container("d7", vol);
+        Files.writeString(env.mountpoint(vol).resolve("db"), "data");
+        env.writeConfig("  - name: d7\n    volume: " + vol + "\n    consistency: stop\n");
+        init();
+        java.util.Map<String, String> e = new java.util.HashMap<>();
+        e.put("CFS_BACKUP_RESTIC", Path.of("src/test/scripts/dead-remote-restic.sh").toAbsolutePath().toString());
+        e.put("CFS_BACKUP_PASS2_REMOTE_LIMIT_S", "4");
+        long t0 = System.nanoTime();
+        ItEnv.Run r = child(e, "backup", "--json");
+        double took = (System.nanoTime() - t0) / 1e9;
+        assertEquals(ExitCode.FAILED, r.exit(), r.err());
+        JsonNode src = r.json().get("sources").get(0);
+        assertEquals("failed", src.get("status").asText());
+        assertTrue(src.get("error").asText().contains("did not answer"), src.toString());
+        assertTrue(src.get("error").asText().contains("connection refused"), src.toString());
+        double down = src.get("downtime_s").asDouble();
+        assertTrue(down >= 4 && down < 15, "the real downtime, bounded: " + src);
+        assertTrue(took < 60, "no minutes of waiting on a dead remote: " + took);
+        assertEquals("running", ItEnv.state(ctr));
+        assertFalse(Files.exists(env.dir.resolve("state/quiesce-journal.json")));
+        assertEquals(0, tagged(snapshots(), "cfs-pass1"), "the first pass is forgotten all the same");
+    }
+}
