@@ -1,24 +1,17 @@
 package org.cfs.backup.alert;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import org.cfs.backup.state.AtomicFiles;
+import org.cfs.backup.state.LockedJsonFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,20 +48,32 @@ public final class AlertStore {
     record Document(int version, List<Entry> alerts) {
     }
 
-    private final Path file;
-    private final Path lockFile;
+    private final LockedJsonFile<Entry> store;
 
     public AlertStore(Path stateDir) {
-        this.file = stateDir.resolve("alerts.json");
-        this.lockFile = stateDir.resolve("alerts.lock");
+        this.store = new LockedJsonFile<>(stateDir.resolve("alerts.json"), stateDir.resolve("alerts.lock"),
+                new LockedJsonFile.Codec<>() {
+                    @Override
+                    public List<Entry> decode(Path f) throws IOException {
+                        Document d = JSON.readValue(f.toFile(), Document.class);
+                        return d == null || d.alerts() == null ? List.of() : d.alerts();
+                    }
+
+                    @Override
+                    public String encode(List<Entry> entries) throws IOException {
+                        return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(new Document(1, entries)) + "\n";
+                    }
+                },
+                // a damaged file must not silence alerts for good: kept for a human, open alerts start afresh
+                LockedJsonFile.OnCorrupt.MOVE_ASIDE, false, LOG);
     }
 
     public Path file() {
-        return file;
+        return store.file();
     }
 
     public List<Entry> entries() throws IOException {
-        return locked(() -> List.copyOf(read()));
+        return store.read();
     }
 
     /**
@@ -78,45 +83,6 @@ public final class AlertStore {
      * @return what {@code change} returned
      */
     public <T> T update(Function<List<Entry>, T> change) throws IOException {
-        return locked(() -> {
-            List<Entry> entries = read();
-            List<Entry> before = List.copyOf(entries);
-            T result = change.apply(entries);
-            if (!before.equals(entries)) {
-                AtomicFiles.write(file, JSON.writerWithDefaultPrettyPrinter()
-                        .writeValueAsString(new Document(1, entries)) + "\n");
-            }
-            return result;
-        });
-    }
-
-    private interface Locked<T> {
-        T call() throws IOException;
-    }
-
-    private synchronized <T> T locked(Locked<T> body) throws IOException {
-        Files.createDirectories(file.getParent());
-        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock l = ch.lock()) {
-            return body.call();
-        }
-    }
-
-    private List<Entry> read() throws IOException {
-        if (!Files.exists(file) || Files.size(file) == 0) {
-            return new ArrayList<>();
-        }
-        Document d;
-        try {
-            d = JSON.readValue(file.toFile(), Document.class);
-        } catch (JsonProcessingException e) {
-            // a damaged file must not silence alerts for good: keep it for a human, start afresh
-            Path aside = file.resolveSibling(file.getFileName() + ".corrupt");
-            Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
-            LOG.warn("alerts: {} was unreadable ({}); moved to {}, open alerts start afresh", file,
-                    e.getOriginalMessage(), aside);
-            return new ArrayList<>();
-        }
-        return d == null || d.alerts() == null ? new ArrayList<>() : new ArrayList<>(d.alerts());
+        return store.update(change);
     }
 }

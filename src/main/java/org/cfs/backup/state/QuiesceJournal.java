@@ -1,11 +1,8 @@
 package org.cfs.backup.state;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,11 +32,21 @@ public final class QuiesceJournal {
     }
 
     private final Path file;
-    private final Path lockFile;
+    private final LockedJsonFile<Entry> store;
 
     public QuiesceJournal(Path stateDir) {
         this.file = stateDir.resolve("quiesce-journal.json");
-        this.lockFile = stateDir.resolve("quiesce-journal.lock");
+        this.store = new LockedJsonFile<>(file, stateDir.resolve("quiesce-journal.lock"), new LockedJsonFile.Codec<>() {
+            @Override
+            public List<Entry> decode(Path f) throws IOException {
+                return List.of(JSON.readValue(f.toFile(), Entry[].class));
+            }
+
+            @Override
+            public String encode(List<Entry> entries) throws IOException {
+                return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(entries);
+            }
+        }, LockedJsonFile.OnCorrupt.FAIL, true);
     }
 
     public Path file() {
@@ -65,7 +72,7 @@ public final class QuiesceJournal {
     }
 
     public List<Entry> entries() {
-        return withLock(() -> read());
+        return entriesNow();
     }
 
     /**
@@ -193,42 +200,22 @@ public final class QuiesceJournal {
         void apply(List<Entry> entries);
     }
 
-    private interface Locked<T> {
-        T call() throws IOException;
-    }
-
     private void update(Mutation m) {
-        withLock(() -> {
-            List<Entry> entries = read();
-            int before = entries.size();
-            m.apply(entries);
-            if (entries.isEmpty()) {
-                if (before > 0 || Files.exists(file)) {
-                    Files.deleteIfExists(file);
-                }
-            } else {
-                AtomicFiles.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(entries));
-            }
-            return null;
-        });
-    }
-
-    private List<Entry> read() throws IOException {
-        if (!Files.exists(file)) {
-            return new ArrayList<>();
-        }
-        return new ArrayList<>(List.of(JSON.readValue(file.toFile(), Entry[].class)));
-    }
-
-    private <T> T withLock(Locked<T> body) {
         try {
-            Files.createDirectories(file.getParent());
-            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock l = ch.lock()) {
-                return body.call();
-            }
+            store.update(entries -> {
+                m.apply(entries);
+                return null;
+            });
         } catch (IOException e) {
-            throw new CfsException(ExitCode.FAILED, "quiesce journal " + file + ": " + e.getMessage());
+            throw new CfsException(ExitCode.FAILED, "quiesce journal " + store.file() + ": " + e.getMessage());
+        }
+    }
+
+    private List<Entry> entriesNow() {
+        try {
+            return new ArrayList<>(store.read());
+        } catch (IOException e) {
+            throw new CfsException(ExitCode.FAILED, "quiesce journal " + store.file() + ": " + e.getMessage());
         }
     }
 }

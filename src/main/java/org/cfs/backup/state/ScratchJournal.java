@@ -1,14 +1,8 @@
 package org.cfs.backup.state;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,11 +46,21 @@ public final class ScratchJournal {
     }
 
     private final Path file;
-    private final Path lockFile;
+    private final LockedJsonFile<Entry> store;
 
     public ScratchJournal(Path stateDir) {
         this.file = stateDir.resolve("scratch-journal.json");
-        this.lockFile = stateDir.resolve("scratch-journal.lock");
+        this.store = new LockedJsonFile<>(file, stateDir.resolve("scratch-journal.lock"), new LockedJsonFile.Codec<>() {
+            @Override
+            public List<Entry> decode(Path f) throws IOException {
+                return List.of(JSON.readValue(f.toFile(), Entry[].class));
+            }
+
+            @Override
+            public String encode(List<Entry> entries) throws IOException {
+                return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(entries);
+            }
+        }, LockedJsonFile.OnCorrupt.FAIL, true);
     }
 
     public Path file() {
@@ -81,7 +85,7 @@ public final class ScratchJournal {
     }
 
     public List<Entry> entries() {
-        return withLock(this::read);
+        return entriesNow();
     }
 
     static boolean isScratchName(Kind kind, String ref) {
@@ -242,51 +246,22 @@ public final class ScratchJournal {
         void apply(List<Entry> entries);
     }
 
-    private interface Locked<T> {
-        T call() throws IOException;
-    }
-
     private void update(Mutation m) {
-        withLock(() -> {
-            List<Entry> entries = read();
-            int before = entries.size();
-            m.apply(entries);
-            if (entries.isEmpty()) {
-                if (before > 0 || Files.exists(file)) {
-                    Files.deleteIfExists(file);
-                }
-            } else {
-                AtomicFiles.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(entries));
-            }
-            return null;
-        });
-    }
-
-    private List<Entry> read() throws IOException {
-        if (!Files.exists(file)) {
-            return new ArrayList<>();
-        }
-        return new ArrayList<>(List.of(JSON.readValue(file.toFile(), Entry[].class)));
-    }
-
-    /** File locks belong to the process: threads of this JVM take turns here first. */
-    private static final Object JVM_LOCK = new Object();
-
-    private <T> T withLock(Locked<T> body) {
-        synchronized (JVM_LOCK) {
-            return withFileLock(body);
-        }
-    }
-
-    private <T> T withFileLock(Locked<T> body) {
         try {
-            Files.createDirectories(file.getParent());
-            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock l = ch.lock()) {
-                return body.call();
-            }
+            store.update(entries -> {
+                m.apply(entries);
+                return null;
+            });
         } catch (IOException e) {
-            throw new CfsException(ExitCode.FAILED, "scratch journal " + file + ": " + e.getMessage());
+            throw new CfsException(ExitCode.FAILED, "scratch journal " + store.file() + ": " + e.getMessage());
+        }
+    }
+
+    private List<Entry> entriesNow() {
+        try {
+            return new ArrayList<>(store.read());
+        } catch (IOException e) {
+            throw new CfsException(ExitCode.FAILED, "scratch journal " + store.file() + ": " + e.getMessage());
         }
     }
 }
