@@ -40,16 +40,6 @@ public record BootDrillConfig(String container, List<String> probe, String timeo
 
     /** {@code 90s}, {@code 2m}, {@code 1h}, {@code 8d}. */
     public static Duration parse(String v) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})([smhd])").matcher(v == null ? "" : v.strip());
-        if (!m.matches()) {
-            throw new IllegalArgumentException("'" + v + "' is not a duration like 120s, 2m, 1h or 8d");
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-        };
+        return Durations.parse(v);
     }
 }

@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.cfs.backup.restic.Snapshot;
 
@@ -14,7 +12,6 @@ import org.cfs.backup.restic.Snapshot;
  * {@code stale-after} (or that has none) is stale, whatever the jobs reported.
  */
 public final class Freshness {
-    private static final Pattern DURATION = Pattern.compile("(\\d+)([smhd])");
 
     /** One source's newest snapshot time (null: none) and whether it is stale. */
     public record SourceAge(String source, Instant newestSnapshotTime, boolean stale) {
@@ -25,17 +22,7 @@ public final class Freshness {
 
     /** Parses {@code 26h}, {@code 90m}, {@code 2d}, {@code 30s} (validated by the config loader). */
     public static Duration parseDuration(String text) {
-        Matcher m = DURATION.matcher(text.trim());
-        if (!m.matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration like 26h");
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-        };
+        return org.cfs.backup.config.Durations.parse(text);
     }
 
     /** The newest snapshot per source (by tag), in the order of {@code sources}. */
