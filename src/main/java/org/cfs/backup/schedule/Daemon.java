@@ -402,6 +402,33 @@ public final class Daemon {
         }
     }
 
+    /** How long a job that met this process's own lock (a console job) waits before it runs again. */
+    static final Duration BUSY_AGAIN = Duration.ofSeconds(5);
+
+    /** True when the state dir's operation lock is held by this JVM (the web console beside the schedule). */
+    private boolean heldByThisProcess() {
+        String holder = OperationLock.currentHolder(ctx.config().stateDir().resolve("lock"));
+        return holder != null && holder.startsWith("pid " + ProcessHandle.current().pid() + ",");
+    }
+
+    /** Runs the job again in {@link #BUSY_AGAIN}, through Quartz (no thread sleeps meanwhile). */
+    private boolean requeue(String name, String trigger) {
+        Scheduler s = scheduler;
+        if (s == null || ctx.cancellation().isCancelled()) {
+            return false;
+        }
+        try {
+            s.scheduleJob(TriggerBuilder.newTrigger().forJob(JobKey.jobKey(name))
+                    .usingJobData(TRIGGER_KEY, trigger.startsWith("busy-") ? trigger : "busy-" + trigger)
+                    .startAt(java.util.Date.from(ctx.clock().instant().plus(BUSY_AGAIN))).build());
+            LOG.info("job {}: the console's job holds the lock; running again in {} s", name, BUSY_AGAIN.toSeconds());
+            return true;
+        } catch (SchedulerException e) {
+            LOG.warn("job {}: cannot queue it again: {}", name, e.getMessage());
+            return false;
+        }
+    }
+
     /** The scheduled fire this run belongs to: a retry and Quartz's recovery keep the original's. */
     private static Instant fireTime(JobExecutionContext fire) {
         JobDataMap data = fire.getMergedJobDataMap();
@@ -447,6 +474,10 @@ public final class Daemon {
             code = report.exitCode();
             error = report.problem();
         } catch (CfsException e) {
+            if (e.exitCode() == ExitCode.BUSY && heldByThisProcess() && requeue(name, trigger)) {
+                // the web console's job beside the schedule holds the lock: this run waits its turn
+                return "queued";
+            }
             code = e.exitCode();
             error = e.getMessage();
         } catch (RuntimeException e) {

@@ -51,6 +51,8 @@ public final class Testbed implements AutoCloseable {
                 + "exec rclone \"$@\"\n");
         Files.setPosixFilePermissions(standin, PosixFilePermissions.fromString("rwx------"));
         Files.writeString(dir.resolve("restic-password"), "test-repo-password\n");
+        // as a host keeps it (a readable one draws the warning of issue 11 on every command)
+        Files.setPosixFilePermissions(dir.resolve("restic-password"), PosixFilePermissions.fromString("rw-------"));
         Files.createDirectories(dir.resolve("data"));
     }
 
