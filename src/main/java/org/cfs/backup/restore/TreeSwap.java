@@ -39,19 +39,7 @@ public final class TreeSwap {
         /** True while the process that wrote the marker still runs (its swap is under way, not crashed). */
         @com.fasterxml.jackson.annotation.JsonIgnore
         boolean ownerAlive() {
-            if (pid == null) {
-                return false;
-            }
-            java.util.Optional<ProcessHandle> h = ProcessHandle.of(pid);
-            if (h.isEmpty() || !h.get().isAlive()) {
-                return false;
-            }
-            if (pidStartMillis == null) {
-                return true;
-            }
-            java.util.Optional<java.time.Instant> start = h.get().info().startInstant();
-            // the same pid with another start time is another process that reused the pid
-            return start.isEmpty() || Math.abs(start.get().toEpochMilli() - pidStartMillis) < 2000;
+            return pid != null && org.cfs.backup.state.Owner.alive(pid, pidStartMillis);
         }
     }
 

@@ -32,6 +32,21 @@ public final class LockedJsonFile<E> {
         List<E> decode(Path file) throws IOException;
 
         String encode(List<E> entries) throws IOException;
+
+        /** A plain JSON array of {@code E} (the journals' shape). */
+        static <E> Codec<E> array(com.fasterxml.jackson.databind.ObjectMapper json, Class<E[]> type) {
+            return new Codec<>() {
+                @Override
+                public List<E> decode(Path f) throws IOException {
+                    return List.of(json.readValue(f.toFile(), type));
+                }
+
+                @Override
+                public String encode(List<E> entries) throws IOException {
+                    return json.writerWithDefaultPrettyPrinter().writeValueAsString(entries);
+                }
+            };
+        }
     }
 
     /** What to do with a file that no longer parses. */
@@ -93,6 +108,27 @@ public final class LockedJsonFile<E> {
             }
             return result;
         });
+    }
+
+    /** As {@link #read}, failing the command (exit 1) with {@code what} and the file named. */
+    public List<E> readOrFail(String what) {
+        try {
+            return new ArrayList<>(read());
+        } catch (IOException e) {
+            throw new org.cfs.backup.CfsException(org.cfs.backup.ExitCode.FAILED, what + " " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** As {@link #update}, for a change that returns nothing; failing the command (exit 1) with {@code what}. */
+    public void changeOrFail(String what, java.util.function.Consumer<List<E>> change) {
+        try {
+            update(entries -> {
+                change.accept(entries);
+                return null;
+            });
+        } catch (IOException e) {
+            throw new org.cfs.backup.CfsException(org.cfs.backup.ExitCode.FAILED, what + " " + file + ": " + e.getMessage());
+        }
     }
 
     private interface Body<T> {

@@ -1,12 +1,10 @@
 package org.cfs.backup.state;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,7 +12,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.cfs.backup.CfsException;
-import org.cfs.backup.ExitCode;
 import org.cfs.backup.docker.Docker;
 
 /**
@@ -36,17 +33,9 @@ public final class QuiesceJournal {
 
     public QuiesceJournal(Path stateDir) {
         this.file = stateDir.resolve("quiesce-journal.json");
-        this.store = new LockedJsonFile<>(file, stateDir.resolve("quiesce-journal.lock"), new LockedJsonFile.Codec<>() {
-            @Override
-            public List<Entry> decode(Path f) throws IOException {
-                return List.of(JSON.readValue(f.toFile(), Entry[].class));
-            }
-
-            @Override
-            public String encode(List<Entry> entries) throws IOException {
-                return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(entries);
-            }
-        }, LockedJsonFile.OnCorrupt.FAIL, true);
+        this.store = new LockedJsonFile<>(file, stateDir.resolve("quiesce-journal.lock"),
+                LockedJsonFile.Codec.array(JSON, Entry[].class),
+                LockedJsonFile.OnCorrupt.FAIL, true);
     }
 
     public Path file() {
@@ -184,38 +173,14 @@ public final class QuiesceJournal {
     static final int STOP_MARGIN_SECONDS = 10;
 
     static boolean ownerAlive(Entry e) {
-        Optional<ProcessHandle> h = ProcessHandle.of(e.pid());
-        if (h.isEmpty() || !h.get().isAlive()) {
-            return false;
-        }
-        if (e.pidStart() == null) {
-            return true;
-        }
-        Optional<Instant> start = h.get().info().startInstant();
-        // the same pid with another start time is a different process that reused the pid
-        return start.isEmpty() || Math.abs(start.get().toEpochMilli() - e.pidStart().toEpochMilli()) < 2000;
+        return Owner.alive(e.pid(), e.pidStart());
     }
 
-    private interface Mutation {
-        void apply(List<Entry> entries);
-    }
-
-    private void update(Mutation m) {
-        try {
-            store.update(entries -> {
-                m.apply(entries);
-                return null;
-            });
-        } catch (IOException e) {
-            throw new CfsException(ExitCode.FAILED, "quiesce journal " + store.file() + ": " + e.getMessage());
-        }
+    private void update(java.util.function.Consumer<List<Entry>> change) {
+        store.changeOrFail("quiesce journal", change);
     }
 
     private List<Entry> entriesNow() {
-        try {
-            return new ArrayList<>(store.read());
-        } catch (IOException e) {
-            throw new CfsException(ExitCode.FAILED, "quiesce journal " + store.file() + ": " + e.getMessage());
-        }
+        return store.readOrFail("quiesce journal");
     }
 }

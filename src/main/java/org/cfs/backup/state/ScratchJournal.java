@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.cfs.backup.CfsException;
-import org.cfs.backup.ExitCode;
 import org.cfs.backup.docker.Docker;
 
 /**
@@ -50,17 +49,9 @@ public final class ScratchJournal {
 
     public ScratchJournal(Path stateDir) {
         this.file = stateDir.resolve("scratch-journal.json");
-        this.store = new LockedJsonFile<>(file, stateDir.resolve("scratch-journal.lock"), new LockedJsonFile.Codec<>() {
-            @Override
-            public List<Entry> decode(Path f) throws IOException {
-                return List.of(JSON.readValue(f.toFile(), Entry[].class));
-            }
-
-            @Override
-            public String encode(List<Entry> entries) throws IOException {
-                return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(entries);
-            }
-        }, LockedJsonFile.OnCorrupt.FAIL, true);
+        this.store = new LockedJsonFile<>(file, stateDir.resolve("scratch-journal.lock"),
+                LockedJsonFile.Codec.array(JSON, Entry[].class),
+                LockedJsonFile.OnCorrupt.FAIL, true);
     }
 
     public Path file() {
@@ -231,37 +222,14 @@ public final class ScratchJournal {
 
 
     static boolean ownerAlive(Entry e) {
-        Optional<ProcessHandle> h = ProcessHandle.of(e.pid());
-        if (h.isEmpty() || !h.get().isAlive()) {
-            return false;
-        }
-        if (e.pidStart() == null) {
-            return true;
-        }
-        Optional<Instant> start = h.get().info().startInstant();
-        return start.isEmpty() || Math.abs(start.get().toEpochMilli() - e.pidStart().toEpochMilli()) < 2000;
+        return Owner.alive(e.pid(), e.pidStart());
     }
 
-    private interface Mutation {
-        void apply(List<Entry> entries);
-    }
-
-    private void update(Mutation m) {
-        try {
-            store.update(entries -> {
-                m.apply(entries);
-                return null;
-            });
-        } catch (IOException e) {
-            throw new CfsException(ExitCode.FAILED, "scratch journal " + store.file() + ": " + e.getMessage());
-        }
+    private void update(java.util.function.Consumer<List<Entry>> change) {
+        store.changeOrFail("scratch journal", change);
     }
 
     private List<Entry> entriesNow() {
-        try {
-            return new ArrayList<>(store.read());
-        } catch (IOException e) {
-            throw new CfsException(ExitCode.FAILED, "scratch journal " + store.file() + ": " + e.getMessage());
-        }
+        return store.readOrFail("scratch journal");
     }
 }
