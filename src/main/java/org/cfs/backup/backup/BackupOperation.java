@@ -31,6 +31,7 @@ import org.cfs.backup.state.AuditLog;
 import org.cfs.backup.state.QuiesceJournal;
 import org.cfs.backup.state.RunHistory;
 import org.cfs.backup.state.RunRecord;
+import org.cfs.backup.state.TidyMarker;
 
 /**
  * Backs up sources one after another: folders, Docker volumes (live, or quiesced in two passes so
@@ -83,8 +84,11 @@ public final class BackupOperation {
         Instant start = Instant.now();
         List<SourceResult> results = new ArrayList<>();
         boolean interrupted = false;
+        TidyMarker tidy = new TidyMarker(config.stateDir(), "backup");
         if (!dryRun && !sources.isEmpty()) {
-            prepareRepository(sources);
+            boolean wasTidy = tidy.present();
+            tidy.clear();
+            prepareRepository(wasTidy);
         }
         for (SourceConfig s : sources) {
             if (cancellation.isCancelled()) {
@@ -113,6 +117,10 @@ public final class BackupOperation {
         }
         BackupReport report = BackupReport.of(results);
         String status = interrupted ? "interrupted" : report.status();
+        if (!dryRun && !interrupted && !results.isEmpty()
+                && results.stream().allMatch(r -> "ok".equals(r.status()) && r.warning() == null)) {
+            tidy.mark();
+        }
         if (!dryRun) {
             history.append(new RunRecord("backup", null, start, Instant.now(), status, null,
                     Map.of("sources", results.size()), interrupted ? "interrupted by signal" : null));
@@ -125,19 +133,18 @@ public final class BackupOperation {
     }
 
     /**
-     * Before the first source: clears stale locks (a crashed run's: they make every forget fail in
-     * restic 0.14), then forgets what crashed runs left: first passes, snapshots tagged
-     * {@value #FAILED_TAG}, and failed dumps that could not even be tagged. Nothing here fails the run.
+     * Before the first source: forgets what crashed or failed runs left (first passes, snapshots
+     * tagged {@value #FAILED_TAG}, failed dumps that could not even be tagged), clearing stale locks
+     * first when there is something to forget (they make every forget fail in restic 0.14). Skipped
+     * when the last run left the repository tidy and nothing is pending: a look costs a restic start.
+     * Nothing here fails the run.
      */
-    private void prepareRepository(List<SourceConfig> sources) {
-        try {
-            restic.unlock();
-        } catch (CfsException e) {
-            log.accept("could not clear stale repository locks: " + e.getMessage());
-            return;
-        }
+    private void prepareRepository(boolean wasTidy) {
         FailedSnapshots pending = new FailedSnapshots(config.stateDir());
         List<String> pendingIds = pending.ids();
+        if (wasTidy && pendingIds.isEmpty()) {
+            return;
+        }
         try {
             List<String> tags = pendingIds.isEmpty() ? List.of(PASS1_TAG, FAILED_TAG) : List.of();
             List<String> doomed = new ArrayList<>();
@@ -148,6 +155,11 @@ public final class BackupOperation {
                 }
             }
             if (!doomed.isEmpty()) {
+                try {
+                    restic.unlock();
+                } catch (CfsException e) {
+                    log.accept("could not clear stale repository locks: " + e.getMessage());
+                }
                 restic.forget(doomed);
                 log.accept("forgot " + doomed.size() + " snapshot(s) crashed or failed runs left (tagged " + PASS1_TAG
                         + " or " + FAILED_TAG + ")");
