@@ -85,10 +85,11 @@ public final class BackupOperation {
         List<SourceResult> results = new ArrayList<>();
         boolean interrupted = false;
         TidyMarker tidy = new TidyMarker(config.stateDir(), "backup");
+        List<Snapshot> listed = null;
         if (!dryRun && !sources.isEmpty()) {
             boolean wasTidy = tidy.present();
             tidy.clear();
-            prepareRepository(wasTidy);
+            listed = prepareRepository(wasTidy);
         }
         for (SourceConfig s : sources) {
             if (cancellation.isCancelled()) {
@@ -113,7 +114,7 @@ public final class BackupOperation {
         }
         if (!dryRun && !interrupted) {
             // the repository describes itself: the config, when it changed (recover reads it back)
-            new ConfigSnapshot(config, restic, auditLog, log).saveAfterBackup();
+            new ConfigSnapshot(config, restic, auditLog, log).saveAfterBackup(listed);
         }
         BackupReport report = BackupReport.of(results);
         String status = interrupted ? "interrupted" : report.status();
@@ -138,17 +139,22 @@ public final class BackupOperation {
      * first when there is something to forget (they make every forget fail in restic 0.14). Skipped
      * when the last run left the repository tidy and nothing is pending: a look costs a restic start.
      * Nothing here fails the run.
+     *
+     * @return what the look listed (it includes the {@value Snapshot#CONFIG_TAG} snapshots, so that
+     *     saving the config needs no look of its own), or null when there was no look
      */
-    private void prepareRepository(boolean wasTidy) {
+    private List<Snapshot> prepareRepository(boolean wasTidy) {
         FailedSnapshots pending = new FailedSnapshots(config.stateDir());
         List<String> pendingIds = pending.ids();
         if (wasTidy && pendingIds.isEmpty()) {
-            return;
+            return null;
         }
+        List<Snapshot> listed = null;
         try {
-            List<String> tags = pendingIds.isEmpty() ? List.of(PASS1_TAG, FAILED_TAG) : List.of();
+            List<String> tags = pendingIds.isEmpty() ? List.of(PASS1_TAG, FAILED_TAG, Snapshot.CONFIG_TAG) : List.of();
+            listed = restic.snapshotsNoLock(config.host(), tags);
             List<String> doomed = new ArrayList<>();
-            for (Snapshot sn : restic.snapshotsNoLock(config.host(), tags)) {
+            for (Snapshot sn : listed) {
                 if (sn.hasTag(PASS1_TAG) || sn.hasTag(FAILED_TAG)
                         || pendingIds.stream().anyMatch(p -> sn.id().startsWith(p))) {
                     doomed.add(sn.id());
@@ -168,6 +174,7 @@ public final class BackupOperation {
         } catch (CfsException e) {
             log.accept("could not forget the snapshots crashed or failed runs left: " + e.getMessage());
         }
+        return listed;
     }
 
     /** Forgets one snapshot; when that fails, clears stale locks and tries once more. Null when gone, else why not. */
