@@ -226,11 +226,17 @@ public final class Services {
             err.println("cfs-backup: " + line);
             audit.record("reconcile", "removed", line);
         });
+        AlertPolicy policy = new AlertPolicy(alerts());
         List<QuiesceJournal.Entry> handled = new QuiesceJournal(config.stateDir()).reconcile(docker(), line -> {
             err.println("cfs-backup: " + line);
             audit.record("reconcile", "resumed", line);
-        }, hold);
-        AlertPolicy policy = new AlertPolicy(alerts());
+        }, e -> {
+            boolean held = hold.test(e);
+            if (held) {
+                policy.held(e.name(), e.volume()); // the app is down until the swap is finished
+            }
+            return held;
+        });
         // cleared by the next good backup: a crash a human should hear about
         handled.forEach(policy::reconciled);
         if (!handled.isEmpty()) {
