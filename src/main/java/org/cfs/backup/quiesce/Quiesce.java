@@ -43,6 +43,9 @@ public final class Quiesce implements AutoCloseable {
     private final Consumer<String> log;
     private final List<Docker.Container> touched = new ArrayList<>();
     private final List<Docker.Stopped> stops = new ArrayList<>();
+    private final String volume;
+    private final String command;
+    private boolean started;
     private long down0;
     private boolean resumed;
     private double downtime;
@@ -52,7 +55,9 @@ public final class Quiesce implements AutoCloseable {
     private boolean kept;
 
     private Quiesce(Docker docker, QuiesceJournal journal, Cancellation cancellation, List<Docker.Container> containers,
-                    Action action, int stopTimeoutS, Consumer<String> log) {
+                    Action action, String volume, String command, int stopTimeoutS, Consumer<String> log) {
+        this.volume = volume;
+        this.command = command;
         this.docker = docker;
         this.journal = journal;
         this.cancellation = cancellation;
@@ -63,7 +68,8 @@ public final class Quiesce implements AutoCloseable {
     }
 
     /**
-     * Records the containers in the journal, then stops or pauses them. When that fails or is
+     * Records the containers in the journal, then stops or pauses them ({@link #prepare} then
+     * {@link #start}), for {@code try (Quiesce q = Quiesce.begin(...)) { ... }}. When that fails or is
      * cancelled half-way, what was already stopped or paused is resumed before the exception leaves.
      *
      * @param containers the running containers to hold still (none: nothing happens, no downtime)
@@ -74,20 +80,40 @@ public final class Quiesce implements AutoCloseable {
     public static Quiesce begin(Docker docker, QuiesceJournal journal, Cancellation cancellation,
                                 List<Docker.Container> containers, Action action, String volume, String command,
                                 int stopTimeoutS, Consumer<String> log) {
-        Quiesce q = new Quiesce(docker, journal, cancellation, containers, action, stopTimeoutS, log);
-        if (q.containers.isEmpty()) {
-            q.resumed = true;
-            return q;
+        return prepare(docker, journal, cancellation, containers, action, volume, command, stopTimeoutS, log).start();
+    }
+
+    /**
+     * A quiesce not started yet: for a caller that wants the object (its downtime, its kills) also
+     * when {@link #start()} throws. {@link #close()} is then still due.
+     */
+    public static Quiesce prepare(Docker docker, QuiesceJournal journal, Cancellation cancellation,
+                                  List<Docker.Container> containers, Action action, String volume, String command,
+                                  int stopTimeoutS, Consumer<String> log) {
+        return new Quiesce(docker, journal, cancellation, containers, action, volume, command, stopTimeoutS, log);
+    }
+
+    /** Journal record, then stop or pause (see {@link #begin}); resumes what it did before it throws. */
+    public Quiesce start() {
+        synchronized (this) {
+            if (started) {
+                throw new IllegalStateException("quiesce already started");
+            }
+            started = true;
+            if (containers.isEmpty()) {
+                resumed = true;
+                return this;
+            }
+            journal.record(containers, action.word(), volume, command, action == Action.STOP ? stopTimeoutS : null);
+            down0 = System.nanoTime();
         }
-        journal.record(q.containers, action.word(), volume, command, action == Action.STOP ? stopTimeoutS : null);
-        q.down0 = System.nanoTime();
         try {
-            q.quiesceAll();
+            quiesceAll();
         } catch (RuntimeException e) {
-            q.close();
+            close();
             throw e;
         }
-        return q;
+        return this;
     }
 
     private void quiesceAll() {
@@ -135,6 +161,10 @@ public final class Quiesce implements AutoCloseable {
         if (resumed) {
             return;
         }
+        if (!started) {
+            resumed = true; // never started: nothing recorded, nothing touched
+            return;
+        }
         resumed = true;
         List<String> touchedIds = touched.stream().map(Docker.Container::id).toList();
         List<String> untouched = containers.stream().map(Docker.Container::id).filter(id -> !touchedIds.contains(id))
@@ -170,7 +200,7 @@ public final class Quiesce implements AutoCloseable {
 
     /** Seconds the containers have been down: until the resume once it ran, else so far (0 with none). */
     public synchronized double downtimeSeconds() {
-        if (containers.isEmpty()) {
+        if (containers.isEmpty() || down0 == 0) {
             return 0;
         }
         return resumed ? downtime : seconds(down0);
