@@ -170,12 +170,12 @@ class DowntimeIT {
         assertEquals(0, r.exit(), r.err());
         JsonNode s = source(r.json(), "twopass");
         long added = s.get("data_added").asLong();
+        assertTrue(added >= 3_000_000, "data_added counts both passes (was only the second's): " + s);
         JsonNode passes = s.get("passes");
         assertEquals(2, passes.size(), s.toString());
         long first = passes.get(0).get("data_added").asLong();
         assertTrue(first >= 3_000_000, "the live pass uploaded the file: " + s);
         assertEquals(first + passes.get(1).get("data_added").asLong(), added, s.toString());
-        assertTrue(added >= 3_000_000, "data_added counts both passes (was only the second's): " + s);
         assertTrue(s.get("files_new").asLong() >= 1, s.toString());
         // the Drive daily-cap estimate and the free-space figure read data_added from the history
         RunRecord rec = lastSourceRecord("twopass");
@@ -190,8 +190,8 @@ class DowntimeIT {
         String one = stubbornContainer("sig-a", vol);
         String two = stubbornContainer("sig-b", vol);
         Files.writeString(env.mountpoint(vol).resolve("db"), "data");
-        int timeout = 5;
-        env.writeConfig("  - name: sig\n    volume: " + vol + "\n    consistency: stop\n    stop-timeout: " + timeout + "s\n");
+        int timeout = 10; // Docker's default: no stop-timeout key, so the old code's fixed 30 s shows
+        env.writeConfig("  - name: sig\n    volume: " + vol + "\n    consistency: stop\n");
         init();
         Map<String, String> started = Map.of(one, startedAt(one), two, startedAt(two));
         Path journal = env.dir.resolve("state/quiesce-journal.json");
@@ -206,7 +206,7 @@ class DowntimeIT {
                 Thread.sleep(50); // the journal is written just before the first docker stop
             }
             assertTrue(Files.exists(journal), "the stop step was reached");
-            Thread.sleep(1500); // well inside the first container's 5 s stop
+            Thread.sleep(1500); // well inside the first container's 10 s stop
             long t0 = System.nanoTime();
             child.destroy(); // SIGTERM, as systemd's stop sends it
             boolean exited = child.waitFor(30, TimeUnit.SECONDS);
