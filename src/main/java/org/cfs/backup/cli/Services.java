@@ -162,7 +162,8 @@ public final class Services {
 
     public Docker docker() {
         if (docker == null) {
-            docker = new Docker(binary("docker"), runner, 30);
+            // Docker's own 10 s (was 30): a source's stop-timeout overrides it for its containers (issue 14)
+            docker = new Docker(binary("docker"), runner, Docker.DEFAULT_STOP_TIMEOUT_SECONDS);
         }
         return docker;
     }
@@ -222,12 +223,14 @@ public final class Services {
         // container is resumed on a mixed volume (issue 11)
         java.util.function.Predicate<QuiesceJournal.Entry> hold = reconcileSwaps(audit);
         // boot drills (issue 16): scratch containers, volumes, folders and processes of a dead run
-        new org.cfs.backup.state.ScratchJournal(config.stateDir()).reconcile(docker(), line -> {
+        org.cfs.backup.bootdrill.ScratchReconcile.reconcile(new org.cfs.backup.state.ScratchJournal(config.stateDir()),
+                docker(), line -> {
             err.println("cfs-backup: " + line);
             audit.record("reconcile", "removed", line);
         });
         AlertPolicy policy = new AlertPolicy(alerts());
-        List<QuiesceJournal.Entry> handled = new QuiesceJournal(config.stateDir()).reconcile(docker(), line -> {
+        List<QuiesceJournal.Entry> handled = org.cfs.backup.quiesce.QuiesceReconcile.reconcile(
+                new QuiesceJournal(config.stateDir()), docker(), line -> {
             err.println("cfs-backup: " + line);
             audit.record("reconcile", "resumed", line);
         }, e -> {

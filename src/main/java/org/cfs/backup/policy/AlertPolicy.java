@@ -98,6 +98,13 @@ public final class AlertPolicy {
                     // interrupted: neither a failure nor a success of the source
                 }
             }
+            // issue 14: a snapshot less than half of the previous one (an emptied source), at backup time
+            if (s.shrunk() != null) {
+                alerts.raise("backup-shrunk:" + s.source(), Severity.CRITICAL, "backup of " + s.source() + " shrank",
+                        s.shrunk());
+            } else if (s.snapshotId() != null && !s.status().equals("interrupted")) {
+                alerts.clear("backup-shrunk:" + s.source(), "backup of " + s.source() + " no longer shrunk");
+            }
             if (!s.status().equals("interrupted")) {
                 // a good snapshot with something left behind (a first pass that could not be forgotten)
                 if (s.warning() != null) {
