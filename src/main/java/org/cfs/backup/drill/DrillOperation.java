@@ -99,7 +99,7 @@ public final class DrillOperation {
             throw e;
         } catch (CfsException e) {
             run.problems.add(e.getMessage());
-            return SourceDrill.failed(s.name(), run.mode(), seconds(t0), run.problems.list());
+            return SourceDrill.failed(s.name(), run.mode, seconds(t0), run.problems.list());
         }
         run.run(snap);
         if (cancellation.isCancelled()) {

@@ -18,17 +18,17 @@ import org.cfs.backup.restic.Snapshot;
 abstract class DrillRun {
     final DrillContext ctx;
     final SourceConfig source;
+    /** {@code stream}, {@code full} or {@code dump} ({@code drill --json}'s {@code mode}). */
+    final String mode;
     final Problems problems = new Problems();
     private long files;
     private long bytes;
 
-    DrillRun(DrillContext ctx, SourceConfig source) {
+    DrillRun(DrillContext ctx, SourceConfig source, String mode) {
         this.ctx = ctx;
         this.source = source;
+        this.mode = mode;
     }
-
-    /** {@code stream}, {@code full} or {@code dump} ({@code drill --json}'s {@code mode}). */
-    abstract String mode();
 
     /** Checks the snapshot, adding what it verified ({@link #verified}) and what is wrong ({@link #problems}). */
     abstract void drill(Snapshot snap);
@@ -52,7 +52,7 @@ abstract class DrillRun {
     /** The source's result for the snapshot drilled. */
     SourceDrill report(Snapshot snap, double durationS) {
         return SourceDrill.verified(source.name(), snap.shortIdOrPrefix(), files, bytes, durationS, problems.list(),
-                mode());
+                mode);
     }
 
     /** Where each snapshot path is live now (null: not comparable, e.g. a volume that is gone). */

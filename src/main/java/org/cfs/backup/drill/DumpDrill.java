@@ -22,12 +22,7 @@ import org.cfs.backup.restic.Snapshot;
  */
 final class DumpDrill extends DrillRun {
     DumpDrill(DrillContext ctx, SourceConfig source) {
-        super(ctx, source);
-    }
-
-    @Override
-    String mode() {
-        return "dump";
+        super(ctx, source, "dump");
     }
 
     private static final java.util.regex.Pattern DUMP_PROGRAM =

@@ -30,12 +30,7 @@ final class FullDrill extends DrillRun {
     private Double throughputMibS;
 
     FullDrill(DrillContext ctx, SourceConfig source) {
-        super(ctx, source);
-    }
-
-    @Override
-    String mode() {
-        return "full";
+        super(ctx, source, "full");
     }
 
     @Override

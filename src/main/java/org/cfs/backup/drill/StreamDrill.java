@@ -23,12 +23,7 @@ import org.cfs.backup.restore.SnapshotSelector;
  */
 final class StreamDrill extends DrillRun {
     StreamDrill(DrillContext ctx, SourceConfig source) {
-        super(ctx, source);
-    }
-
-    @Override
-    String mode() {
-        return "stream";
+        super(ctx, source, "stream");
     }
 
     @Override

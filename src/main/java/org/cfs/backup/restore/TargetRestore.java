@@ -49,12 +49,28 @@ final class TargetRestore {
             return RestoreReport.intoTarget(s.name(), snap.shortIdOrPrefix(), target.toString(), true, files.get(),
                     bytes.get(), seconds(t0));
         }
-        boolean created = !Files.exists(target, LinkOption.NOFOLLOW_LINKS);
-        Path staging = target.resolve(".cfs-restore-" + ProcessHandle.current().pid());
-        try {
+        return staged(target, staging -> {
             Files.createDirectories(staging);
             ctx.restic().restore(snap.id(), staging.toString(), includes, false);
             return placeStaged(s, snap, target, staging, t0);
+        });
+    }
+
+    /** What a restore does with its staging folder: restic restores into it, then it is placed. */
+    @FunctionalInterface
+    private interface StagedRestore {
+        RestoreReport into(Path staging) throws IOException;
+    }
+
+    /**
+     * Runs {@code restore} with a staging folder inside {@code target}; when it fails the staging
+     * folder is removed, and the target too when this restore made it.
+     */
+    private RestoreReport staged(Path target, StagedRestore restore) {
+        boolean created = !Files.exists(target, LinkOption.NOFOLLOW_LINKS);
+        Path staging = target.resolve(".cfs-restore-" + ProcessHandle.current().pid());
+        try {
+            return restore.into(staging);
         } catch (IOException e) {
             ctx.cleanUpTarget(target, staging, created);
             throw CfsException.failed("restoring into " + target + " failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -106,9 +122,7 @@ final class TargetRestore {
         RestoreReport restore() {
             long t0 = System.nanoTime();
             Path target = req.target().toAbsolutePath().normalize();
-            boolean created = !Files.exists(target, LinkOption.NOFOLLOW_LINKS);
-            Path staging = target.resolve(".cfs-restore-" + ProcessHandle.current().pid());
-            try {
+            return staged(target, staging -> {
                 String restored;
                 try {
                     Files.createDirectories(staging);
@@ -130,13 +144,7 @@ final class TargetRestore {
                     ctx.restic().restore(snap.id(), staging.toString(), List.of(), false);
                 }
                 return placeStaged(s, snap, target, staging, t0);
-            } catch (IOException e) {
-                ctx.cleanUpTarget(target, staging, created);
-                throw CfsException.failed("restoring into " + target + " failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-            } catch (RuntimeException e) {
-                ctx.cleanUpTarget(target, staging, created);
-                throw e;
-            }
+            });
         }
     }
 
