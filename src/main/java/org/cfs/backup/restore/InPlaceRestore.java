@@ -11,6 +11,7 @@ import org.cfs.backup.CfsException;
 import org.cfs.backup.config.Consistency;
 import org.cfs.backup.config.SourceConfig;
 import org.cfs.backup.docker.Docker;
+import org.cfs.backup.quiesce.Quiesce;
 import org.cfs.backup.restic.BackupRequest;
 import org.cfs.backup.restic.Restic;
 import org.cfs.backup.restic.Snapshot;
@@ -95,23 +96,19 @@ final class InPlaceRestore {
         List<Docker.Container> toQuiesce = s.kind() != SourceConfig.Kind.VOLUME ? List.of()
                 : ctx.docker().containersUsing(s.volume()).stream().filter(Docker.Container::running).toList();
         boolean pause = s.consistencyOrLive() == Consistency.PAUSE;
-        List<String> ids = toQuiesce.stream().map(Docker.Container::id).toList();
         String preRestoreId;
-        long down0 = System.nanoTime();
         double downtime = 0;
-        if (!toQuiesce.isEmpty()) {
-            ctx.journal().record(toQuiesce, pause ? "pause" : "stop", s.volume(), "restore");
-        }
+        // the same quiesce as a backup's: journal, stop (the source's stop-timeout) or pause, and the
+        // way back; a swap left unfinished keeps the containers down (the next command repairs it first)
+        Quiesce q = Quiesce.prepare(ctx.docker(), ctx.journal(), ctx.cancellation(), toQuiesce,
+                pause ? Quiesce.Action.PAUSE : Quiesce.Action.STOP, s.volume(), "restore", s.stopTimeoutSeconds(),
+                ctx.log()).keepQuiescedIf(() -> maps.stream().anyMatch(m -> ctx.swap().unfinished(m.live())),
+                "the swap of the restored tree is unfinished");
         try {
-            if (!ids.isEmpty()) {
-                ctx.log().accept((pause ? "pausing " : "stopping ") + String.join(", ",
-                        toQuiesce.stream().map(Docker.Container::name).toList()));
-                if (pause) {
-                    ctx.docker().pause(ids);
-                } else {
-                    ctx.docker().stop(ids);
-                }
+            if (!toQuiesce.isEmpty()) {
+                ctx.log().accept((pause ? "pausing " : "stopping ") + q.names());
             }
+            q.start();
             // the way back: the live state as it is now, quiesced, and whole: the source's excludes do
             // not apply (what they match is left as it is, but the way back must not depend on that)
             List<String> livePaths = maps.stream().map(m -> m.live().toString()).toList();
@@ -179,28 +176,11 @@ final class InPlaceRestore {
             }
             throw e;
         } finally {
-            boolean mixed = !ids.isEmpty() && maps.stream().anyMatch(m -> ctx.swap().unfinished(m.live()));
-            if (mixed) {
-                // a swap whose roll-back failed: never start the containers on a mixed volume; the
-                // journal keeps them stopped and the next command repairs the swap first (issue 11)
-                ctx.log().accept("containers " + String.join(", ", toQuiesce.stream().map(Docker.Container::name).toList())
-                        + " stay stopped: the swap of the restored tree is unfinished");
-            } else if (!ids.isEmpty()) {
-                try {
-                    if (pause) {
-                        ctx.docker().unpause(ids);
-                    } else {
-                        ctx.docker().start(ids);
-                    }
-                    ctx.journal().clear(ids);
-                    ctx.log().accept((pause ? "unpaused " : "started ") + String.join(", ",
-                            toQuiesce.stream().map(Docker.Container::name).toList()));
-                } catch (CfsException e) {
-                    // the journal keeps the entries: the next cfs-backup command retries
-                    ctx.log().accept("could not resume containers: " + e.getMessage());
-                }
-                downtime = seconds(down0);
+            q.close();
+            if (!toQuiesce.isEmpty() && !q.kept() && q.resumeError() == null) {
+                ctx.log().accept((pause ? "unpaused " : "started ") + q.names());
             }
+            downtime = q.downtimeSeconds();
         }
         long files = 0;
         long bytes = 0;
