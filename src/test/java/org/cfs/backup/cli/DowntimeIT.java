@@ -153,6 +153,30 @@ class DowntimeIT {
         assertFalse(Files.exists(env.dir.resolve("state/quiesce-journal.json")));
     }
 
+    @Test
+    void anInPlaceRestoreStopsWithTheSourcesStopTimeoutToo() throws Exception {
+        // regression: the in-place restore had its own quiesce copy with the engine-wide time-out
+        // (docker stop -t 30 before issue 14): a shell as PID 1 cost 31 s of downtime per restore
+        String vol = env.volume("stubborn-restore");
+        String ctr = stubbornContainer("stubborn-restore", vol);
+        Files.writeString(env.mountpoint(vol).resolve("app.db"), "version 1");
+        env.writeConfig("  - name: stubborn-restore\n    volume: " + vol + "\n    consistency: stop\n    stop-timeout: 2s\n");
+        init();
+        assertEquals(0, env.cli("backup").exit());
+        Files.writeString(env.mountpoint(vol).resolve("app.db"), "version 2");
+
+        ItEnv.Run r = env.cli("restore", "stubborn-restore", "--yes", "--json");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("version 1", Files.readString(env.mountpoint(vol).resolve("app.db")));
+        double downtime = r.json().path("downtime_s").asDouble(r.json().path("sources").path(0).path("downtime_s").asDouble(-1));
+        System.out.printf("in-place restore, stubborn container, stop-timeout 2s: downtime %.1f s%n", downtime);
+        assertTrue(downtime >= 1.5 && downtime < 10, "bounded by the source's stop-timeout: " + r.out());
+        assertTrue(r.err().contains("stop-timeout of 2 s") && r.err().contains("consistency: pause"),
+                "the kill is said, with the advice: " + r.err());
+        assertEquals("running", ItEnv.state(ctr));
+        assertFalse(Files.exists(env.dir.resolve("state/quiesce-journal.json")));
+    }
+
     private static List<String> names(JsonNode array) {
         List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.asText()));
