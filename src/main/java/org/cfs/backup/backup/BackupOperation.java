@@ -34,6 +34,7 @@ import org.cfs.backup.state.AuditLog;
 import org.cfs.backup.state.QuiesceJournal;
 import org.cfs.backup.state.RunHistory;
 import org.cfs.backup.state.RunRecord;
+import org.cfs.backup.state.RunRecorder;
 import org.cfs.backup.state.TidyMarker;
 
 /**
@@ -61,6 +62,7 @@ public final class BackupOperation {
     private final Consumer<String> log;
     private final ProgressListener progress;
     private final Hooks hooks;
+    private final RunRecorder recorder;
 
     public BackupOperation(Config config, Restic restic, Docker docker, QuiesceJournal journal, ProcessRunner runner,
                            Cancellation cancellation, RunHistory history, AuditLog auditLog, Consumer<String> log,
@@ -76,6 +78,7 @@ public final class BackupOperation {
         this.log = log;
         this.progress = progress;
         this.hooks = new Hooks(runner);
+        this.recorder = new RunRecorder(history, auditLog);
     }
 
     /**
@@ -103,14 +106,9 @@ public final class BackupOperation {
             Instant t0 = Instant.now();
             SourceResult r = shrinkCheck(backupSource(s, dryRun), past);
             results.add(r);
-            if (!dryRun) {
-                history.append(new RunRecord("backup", s.name(), t0, Instant.now(), r.status(), r.snapshotId(),
-                        figures(r), r.error()));
-            }
-            auditLog.record(dryRun ? "backup-dry-run" : "backup", r.status(), "source=" + s.name()
-                    + (r.snapshotId() == null ? "" : " snapshot=" + r.snapshotId())
-                    + String.format(java.util.Locale.ROOT, " duration_s=%.1f downtime_s=%.1f", r.durationS(), r.downtimeS())
-                    + (r.error() == null ? "" : " error=\"" + r.error() + "\""));
+            recorder.record(dryRun ? "backup-dry-run" : "backup", new RunRecord("backup", s.name(), t0, Instant.now(),
+                    r.status(), r.snapshotId(), figures(r), r.error()),
+                    RunRecorder.fields("duration_s", r.durationS(), "downtime_s", r.downtimeS()), !dryRun);
             if ("interrupted".equals(r.status())) {
                 interrupted = true;
                 break;
@@ -126,11 +124,8 @@ public final class BackupOperation {
                 && results.stream().allMatch(r -> "ok".equals(r.status()) && r.warning() == null)) {
             tidy.mark();
         }
-        if (!dryRun) {
-            history.append(new RunRecord("backup", null, start, Instant.now(), status, null,
-                    Map.of("sources", results.size()), interrupted ? "interrupted by signal" : null));
-        }
-        auditLog.record(dryRun ? "backup-dry-run" : "backup", status, "sources=" + results.size());
+        recorder.runEnd("backup", dryRun ? "backup-dry-run" : "backup", start, status, results.size(), List.of(),
+                interrupted ? "interrupted by signal" : null, !dryRun);
         if (interrupted) {
             throw new CancelledException();
         }

@@ -40,6 +40,7 @@ import org.cfs.backup.restore.SnapshotSelector;
 import org.cfs.backup.state.AuditLog;
 import org.cfs.backup.state.RunHistory;
 import org.cfs.backup.state.RunRecord;
+import org.cfs.backup.state.RunRecorder;
 import org.cfs.backup.state.ScratchJournal;
 
 /**
@@ -70,6 +71,7 @@ public final class BootDrillOperation {
     private final Cancellation cancellation;
     private final RunHistory history;
     private final AuditLog auditLog;
+    private final RunRecorder recorder;
     private final ScratchJournal journal;
     private final Consumer<String> log;
     private final String sqlite3;
@@ -92,6 +94,7 @@ public final class BootDrillOperation {
         this.cancellation = cancellation;
         this.history = history;
         this.auditLog = auditLog;
+        this.recorder = new RunRecorder(history, auditLog);
         this.journal = journal;
         this.sqlite3 = sqlite3;
         this.log = log;
@@ -145,20 +148,15 @@ public final class BootDrillOperation {
                 f.put("passed_by", b.passedBy());
             }
             f.put("sqlite_checked", b.sqliteChecked());
-            history.append(new RunRecord("boot-drill", s.name(), t0, Instant.now(), d.passed() ? "ok" : "failed",
-                    d.snapshotId(), f, d.problems().isEmpty() ? null : d.problems().get(0)));
-            auditLog.record("boot-drill", d.passed() ? "ok" : "failed", "source=" + s.name()
-                    + (d.snapshotId() == null ? "" : " snapshot=" + d.snapshotId())
-                    + String.format(Locale.ROOT, " mode=%s duration_s=%.1f", d.mode(), d.durationS())
-                    + (b.secondsToHealthy() == null ? "" : String.format(Locale.ROOT, " seconds_to_healthy=%.1f", b.secondsToHealthy()))
-                    + (d.problems().isEmpty() ? "" : " problems=" + d.problems().size() + " first=\"" + d.problems().get(0) + "\""));
+            recorder.record("boot-drill", new RunRecord("boot-drill", s.name(), t0, Instant.now(),
+                    d.passed() ? "ok" : "failed", d.snapshotId(), f, d.problems().isEmpty() ? null : d.problems().get(0)),
+                    RunRecorder.fields("mode", d.mode(), "duration_s", d.durationS(), "seconds_to_healthy", b.secondsToHealthy(),
+                            "problems", d.problems().isEmpty() ? null : d.problems().size()), true);
         }
         boolean passed = results.stream().allMatch(BootDrillReport.Source::passed);
         List<String> failed = results.stream().filter(r -> !r.passed()).map(BootDrillReport.Source::source).toList();
-        history.append(new RunRecord("boot-drill", null, start, Instant.now(), passed ? "ok" : "failed", null,
-                Map.of("sources", results.size()), passed ? null : "boot drill failed for " + String.join(", ", failed)));
-        auditLog.record("boot-drill", passed ? "ok" : "failed", "sources=" + results.size()
-                + (passed ? "" : " failed=" + String.join(",", failed)));
+        recorder.runEnd("boot-drill", "boot-drill", start, passed ? "ok" : "failed", results.size(), failed,
+                passed ? null : "boot drill failed for " + String.join(", ", failed), true);
         return new BootDrillReport(passed, List.copyOf(results));
     }
 

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -20,6 +19,7 @@ import org.cfs.backup.restore.SnapshotSelector;
 import org.cfs.backup.state.AuditLog;
 import org.cfs.backup.state.RunHistory;
 import org.cfs.backup.state.RunRecord;
+import org.cfs.backup.state.RunRecorder;
 
 /**
  * Proves that the latest snapshot of each source restores and is intact, one mode a source:
@@ -31,6 +31,7 @@ public final class DrillOperation {
     private final Cancellation cancellation;
     private final RunHistory history;
     private final AuditLog auditLog;
+    private final RunRecorder recorder;
     private DrillContext ctx;
 
     public DrillOperation(Config config, Restic restic, Docker docker, Cancellation cancellation, RunHistory history,
@@ -38,6 +39,7 @@ public final class DrillOperation {
         this.cancellation = cancellation;
         this.history = history;
         this.auditLog = auditLog;
+        this.recorder = new RunRecorder(history, auditLog);
         this.ctx = new DrillContext(config, restic, docker, cancellation, log, config.host());
     }
 
@@ -64,21 +66,16 @@ public final class DrillOperation {
                 f.put("rto_s", d.rtoS());
                 f.put("throughput_mib_s", d.throughputMibS());
             }
-            history.append(new RunRecord("drill", s.name(), t0, Instant.now(), d.passed() ? "ok" : "failed",
-                    d.snapshotId(), f, d.problems().isEmpty() ? null : d.problems().get(0)));
-            auditLog.record("drill", d.passed() ? "ok" : "failed", "source=" + s.name()
-                    + (d.snapshotId() == null ? "" : " snapshot=" + d.snapshotId())
-                    + String.format(Locale.ROOT, " mode=%s files=%d bytes=%d duration_s=%.1f", d.mode(),
-                    d.filesVerified(), d.bytesVerified(), d.durationS())
-                    + (d.problems().isEmpty() ? "" : " problems=" + d.problems().size() + " first=\"" + d.problems().get(0) + "\""));
+            recorder.record("drill", new RunRecord("drill", s.name(), t0, Instant.now(), d.passed() ? "ok" : "failed",
+                    d.snapshotId(), f, d.problems().isEmpty() ? null : d.problems().get(0)),
+                    RunRecorder.fields("mode", d.mode(), "files", d.filesVerified(), "bytes", d.bytesVerified(),
+                            "duration_s", d.durationS(), "problems", d.problems().isEmpty() ? null : d.problems().size()), true);
         }
         DrillReport report = DrillReport.of(results);
         boolean passed = report.passed();
         List<String> failedNames = results.stream().filter(r -> !r.passed()).map(SourceDrill::source).toList();
-        history.append(new RunRecord("drill", null, start, Instant.now(), passed ? "ok" : "failed", null,
-                Map.of("sources", results.size()), passed ? null : "drill failed for " + String.join(", ", failedNames)));
-        auditLog.record("drill", passed ? "ok" : "failed", "sources=" + results.size()
-                + (passed ? "" : " failed=" + String.join(",", failedNames)));
+        recorder.runEnd("drill", "drill", start, passed ? "ok" : "failed", results.size(), failedNames,
+                passed ? null : "drill failed for " + String.join(", ", failedNames), true);
         return report;
     }
 

@@ -2,7 +2,6 @@ package org.cfs.backup.restore;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -17,6 +16,7 @@ import org.cfs.backup.state.AuditLog;
 import org.cfs.backup.state.QuiesceJournal;
 import org.cfs.backup.state.RunHistory;
 import org.cfs.backup.state.RunRecord;
+import org.cfs.backup.state.RunRecorder;
 
 /**
  * Puts a source back: into an empty folder (the source's tree at its root; {@link TargetRestore}),
@@ -32,6 +32,7 @@ public final class RestoreOperation {
     private final Cancellation cancellation;
     private final RunHistory history;
     private final AuditLog auditLog;
+    private final RunRecorder recorder;
     private final TreeSwap swap;
     private final TargetRestore toTarget;
     private final InPlaceRestore inPlace;
@@ -45,6 +46,7 @@ public final class RestoreOperation {
         this.cancellation = cancellation;
         this.history = history;
         this.auditLog = auditLog;
+        this.recorder = new RunRecorder(history, auditLog);
         this.swap = new TreeSwap(config.stateDir(), log);
         RestoreContext ctx = new RestoreContext(config, restic, docker, journal, cancellation, log, swap);
         this.toTarget = new TargetRestore(ctx);
@@ -127,28 +129,21 @@ public final class RestoreOperation {
                     r = inPlace.restore(s, snap, req);
                 }
             }
-            if (!req.dryRun()) {
-                Map<String, Object> f = new LinkedHashMap<>();
-                f.put("duration_s", r.durationS());
-                f.put("files_restored", r.filesRestored());
-                f.put("bytes_restored", r.bytesRestored());
-                f.put("downtime_s", r.downtimeS());
-                history.append(new RunRecord("restore", s.name(), start, Instant.now(), "ok", snapshotId, f, null));
-            }
-            auditLog.record(req.dryRun() ? "restore-dry-run" : "restore", "ok", "source=" + s.name() + " snapshot="
-                    + snapshotId + " mode=" + r.mode() + (r.target() == null ? "" : " target=" + r.target())
-                    + (r.preRestoreSnapshotId() == null ? "" : " pre_restore=" + r.preRestoreSnapshotId())
-                    + String.format(Locale.ROOT, " files=%d bytes=%d duration_s=%.1f", r.filesRestored(),
-                    r.bytesRestored(), r.durationS()));
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("duration_s", r.durationS());
+            f.put("files_restored", r.filesRestored());
+            f.put("bytes_restored", r.bytesRestored());
+            f.put("downtime_s", r.downtimeS());
+            recorder.record(req.dryRun() ? "restore-dry-run" : "restore",
+                    new RunRecord("restore", s.name(), start, Instant.now(), "ok", snapshotId, f, null),
+                    RunRecorder.fields("mode", r.mode(), "target", r.target(), "pre_restore", r.preRestoreSnapshotId(),
+                            "files", r.filesRestored(), "bytes", r.bytesRestored(), "duration_s", r.durationS()),
+                    !req.dryRun());
             return r;
         } catch (RuntimeException e) {
             String outcome = cancellation.isCancelled() ? "interrupted" : "failed";
-            if (!req.dryRun()) {
-                history.append(new RunRecord("restore", s.name(), start, Instant.now(), outcome, snapshotId, Map.of(),
-                        e.getMessage()));
-            }
-            auditLog.record(req.dryRun() ? "restore-dry-run" : "restore", outcome, "source=" + s.name()
-                    + (snapshotId == null ? "" : " snapshot=" + snapshotId) + " error=\"" + e.getMessage() + "\"");
+            recorder.record(req.dryRun() ? "restore-dry-run" : "restore", new RunRecord("restore", s.name(), start,
+                    Instant.now(), outcome, snapshotId, Map.of(), e.getMessage()), Map.of(), !req.dryRun());
             throw e;
         }
     }
