@@ -117,11 +117,12 @@ public final class AlertPolicy {
 
     private void prune(PruneReport report) {
         for (PruneReport.SourcePrune s : report.sources()) {
-            String key = "prune-guard:" + s.source();
+            // label(): the source, or HOST/SOURCE for another host's source in a fleet (issue 18)
+            String key = "prune-guard:" + s.label();
             if (s.guarded()) {
-                alerts.raise(key, Severity.CRITICAL, "prune guard holds " + s.source(), s.guardReason());
+                alerts.raise(key, Severity.CRITICAL, "prune guard holds " + s.label(), s.guardReason());
             } else if (s.error() == null) {
-                alerts.clear(key, "prune of " + s.source() + " no longer guarded");
+                alerts.clear(key, "prune of " + s.label() + " no longer guarded");
             }
         }
     }
