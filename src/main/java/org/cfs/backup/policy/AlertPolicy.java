@@ -254,6 +254,19 @@ public final class AlertPolicy {
         }
     }
 
+    /**
+     * Issue 18: a fleet job (prune, check) or a host's backup that waited its bound for the
+     * repository held by another host ({@code fleet-wait:JOB}); null clears it once the job got it.
+     */
+    public void fleetWait(String job, String whyOrNull) {
+        String key = "fleet-wait:" + job;
+        if (whyOrNull == null) {
+            alerts.clear(key, job + " got the repository");
+        } else {
+            alerts.raise(key, Severity.WARNING, "fleet " + job + " could not get the repository", whyOrNull);
+        }
+    }
+
     /** Whether the repository's snapshot list could be read (the freshness check's own condition). */
     public void repositoryReadable(String errorOrNull) {
         if (errorOrNull == null) {
