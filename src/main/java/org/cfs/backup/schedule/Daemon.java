@@ -381,27 +381,7 @@ public final class Daemon {
         Instant fireTime = fireTime(fire);
         long waited = data.containsKey(WAITED_KEY) ? data.getLong(WAITED_KEY) : 0;
         if (job.takesRepositoryLock() && !repositoryFree()) {
-            Duration wait = backoff(attempt);
-            if (waited + wait.toSeconds() > fleetWaitBound.toSeconds()) {
-                String why = name + " waited " + waited + " s for other hosts' locks on the repository (bound "
-                        + fleetWaitBound.toSeconds() + " s); giving up until its next run";
-                LOG.warn("fleet job {}: {}", name, why);
-                safely("alerts", () -> new AlertPolicy(ctx.alerts()).fleetWait(name, why));
-                safely("fleet store", () -> fleet.finished(name, ctx.config().host(),
-                        fleet.started(name, ctx.config().host(), fireTime, ctx.clock().instant()), ctx.clock().instant(),
-                        "failed", why));
-                return;
-            }
-            LOG.info("fleet job {}: the repository is locked by another host; trying again in {} s", name, wait.toSeconds());
-            try {
-                fire.getScheduler().scheduleJob(TriggerBuilder.newTrigger().forJob(fire.getJobDetail().getKey())
-                        .usingJobData(TRIGGER_KEY, trigger.startsWith("wait") ? trigger : "wait-" + trigger)
-                        .usingJobData(ATTEMPT_KEY, attempt + 1).usingJobData(WAITED_KEY, waited + wait.toSeconds())
-                        .usingJobData(FIRE_KEY, fireTime.toEpochMilli())
-                        .startAt(java.util.Date.from(ctx.clock().instant().plus(wait))).build());
-            } catch (SchedulerException e) {
-                LOG.warn("fleet job {}: cannot schedule its retry: {}", name, e.getMessage());
-            }
+            retryOrGiveUp(name, trigger, fire, attempt, waited, fireTime);
             return;
         }
         long started;
@@ -419,6 +399,42 @@ public final class Daemon {
         if (started >= 0) {
             long s = started;
             safely("fleet store", () -> fleet.finished(name, ctx.config().host(), s, ctx.clock().instant(), outcome, null));
+        }
+        if (outcome.equals("failed") && job.takesRepositoryLock() && !ctx.cancellation().isCancelled() && !repositoryFree()) {
+            // another host's backup took its lock between the look and the start (restic 0.14 fails at once
+            // on it): the run waits as if it had seen the lock, within the same bound
+            LOG.info("fleet job {}: failed while another host holds a lock on the repository; waiting for it", name);
+            retryOrGiveUp(name, trigger, fire, attempt, waited, fireTime);
+        }
+    }
+
+    /**
+     * Runs the fleet job again later through Quartz (no thread sleeps meanwhile), with backoff;
+     * past {@link #fleetWaitBound} in all: records the failed wait, alerts, and gives up until its next run.
+     */
+    private void retryOrGiveUp(String name, String trigger, JobExecutionContext fire, int attempt, long waited,
+                               Instant fireTime) {
+        FleetStore fleet = ctx.fleet();
+        Duration wait = backoff(attempt);
+        if (waited + wait.toSeconds() > fleetWaitBound.toSeconds()) {
+            String why = name + " waited " + waited + " s for other hosts' locks on the repository (bound "
+                    + fleetWaitBound.toSeconds() + " s); giving up until its next run";
+            LOG.warn("fleet job {}: {}", name, why);
+            safely("alerts", () -> new AlertPolicy(ctx.alerts()).fleetWait(name, why));
+            safely("fleet store", () -> fleet.finished(name, ctx.config().host(),
+                    fleet.started(name, ctx.config().host(), fireTime, ctx.clock().instant()), ctx.clock().instant(),
+                    "failed", why));
+            return;
+        }
+        LOG.info("fleet job {}: the repository is locked by another host; trying again in {} s", name, wait.toSeconds());
+        try {
+            fire.getScheduler().scheduleJob(TriggerBuilder.newTrigger().forJob(fire.getJobDetail().getKey())
+                    .usingJobData(TRIGGER_KEY, trigger.startsWith("wait") ? trigger : "wait-" + trigger)
+                    .usingJobData(ATTEMPT_KEY, attempt + 1).usingJobData(WAITED_KEY, waited + wait.toSeconds())
+                    .usingJobData(FIRE_KEY, fireTime.toEpochMilli())
+                    .startAt(java.util.Date.from(ctx.clock().instant().plus(wait))).build());
+        } catch (SchedulerException e) {
+            LOG.warn("fleet job {}: cannot schedule its retry: {}", name, e.getMessage());
         }
     }
 

@@ -209,6 +209,27 @@ class FleetLocksIT {
     }
 
     @Test
+    void aDeadNodesLockInAnRcloneRepositoryIsRemovedThroughRclone() throws Exception {
+        Path conf = Files.writeString(f.dir.resolve("rclone.conf"), "[loc-" + id + "]\ntype = local\n");
+        Path cfg = config("{backup: " + DaemonFixture.never() + "}");
+        Files.writeString(cfg, Files.readString(cfg).replace("url: " + f.repo, "url: \"rclone:loc-" + id + ":" + f.repo + "\"")
+                + "rclone: {config: " + conf + ", remote: loc-" + id + "}\n");
+        FleetStore store = store(cfg);
+        store.ensureSchema();
+        node(store, "node-dead-" + id, "m-dead-" + id, false);
+        Process up = backupOn("m-up-" + id);
+        node(store, "node-up-" + id, "m-up-" + id, true);
+        backupOn("m-dead-" + id).destroyForcibly().waitFor();
+        RepositoryLocks rl = locks();
+        assertEquals(2, rl.list().size(), "restic lists the locks through rclone");
+        assertEquals(List.of("m-dead-" + id), rl.clearDeadNodes(store.members(Instant.now()), self()).stream()
+                .map(RepositoryLocks.Lock::hostname).toList());
+        assertEquals(List.of("m-up-" + id), rl.list().stream().map(RepositoryLocks.Lock::hostname).toList());
+        finish(up);
+        assertTrue(up.waitFor(60, TimeUnit.SECONDS));
+    }
+
+    @Test
     void aFleetPruneWaitsBoundedForAnotherHostsBackupThenRunsAndTheCheckRotatesFleetWide() throws Exception {
         Path cfg = config("{backup: " + DaemonFixture.never() + ", prune: \"0/3 * * * * ?\", check: \"1/3 * * * * ?\", drill: "
                 + DaemonFixture.never() + ", quota: " + DaemonFixture.never() + ", audit: " + DaemonFixture.never() + "}");
