@@ -289,6 +289,43 @@ class FleetLocksIT {
     }
 
     @Test
+    void aFleetCheckThatMeetsABackupStartingBetweenItsLookAndItsStartWaitsForItThenRuns() throws Exception {
+        Path cfg = config("{backup: " + DaemonFixture.never() + ", prune: " + DaemonFixture.never() + ", check: \"0/15 * * * * ?\", drill: "
+                + DaemonFixture.never() + ", quota: " + DaemonFixture.never() + ", audit: " + DaemonFixture.never() + "}");
+        assertEquals(0, f.run(cfg, "backup").exit());
+        // restic as the daemon runs it: just before the first check starts, another host's backup takes
+        // its lock (after the daemon saw the repository free) and holds it for 8 s
+        Path wrapper = f.dir.resolve("restic-race");
+        Files.writeString(wrapper, "#!/bin/sh\n"
+                + "for a in \"$@\"; do\n"
+                + "  if [ \"$a\" = check ] && [ ! -e '" + f.dir.resolve("raced") + "' ]; then\n"
+                + "    touch '" + f.dir.resolve("raced") + "'\n"
+                + "    (exec </dev/null >/dev/null 2>&1; sleep 8 | unshare --uts sh -c 'hostname m-up-" + id
+                + " && exec restic -r \"$0\" backup --stdin -q' '" + f.repo + "') &\n"
+                + "    i=0; while [ -z \"$(ls '" + f.repo.resolve("locks") + "')\" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done\n"
+                + "  fi\n"
+                + "done\n"
+                + "exec restic \"$@\"\n");
+        Files.setPosixFilePermissions(wrapper, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        env.put("CFS_BACKUP_RESTIC", wrapper.toString());
+        FleetStore store = store(cfg);
+        store.ensureSchema();
+        RecordingAlerts alerts = new SyncAlerts();
+        runDaemon(cfg, env, alerts, d -> d.fleetWaits(Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(60)),
+                () -> {
+                    List<FleetStore.Run> runs = store.runs(100).stream().filter(r -> r.job().equals("check")).toList();
+                    return runs.stream().anyMatch(failed -> "failed".equals(failed.outcome()) && runs.stream()
+                            .anyMatch(ok -> "ok".equals(ok.outcome()) && ok.fire().equals(failed.fire())
+                                    && ok.start().isAfter(failed.start())));
+                });
+        assertTrue(Files.exists(f.dir.resolve("raced")), "the race was staged");
+        String log = Files.readString(f.dir.resolve("log/cfs-backup.log"));
+        assertTrue(log.contains("op=daemon-check") && log.contains("trigger=wait-schedule"), log);
+        assertFalse(alerts.open.containsKey("fleet-wait:check"), alerts.events.toString());
+    }
+
+    @Test
     void aBackupWaitsForTheFleetJobsExclusiveLockThenRunsAndPastItsBoundRunsAnywayAlerted() throws Exception {
         Path cfg = config("{backup: \"0/2 * * * * ?\", prune: " + DaemonFixture.never() + ", check: " + DaemonFixture.never()
                 + ", drill: " + DaemonFixture.never() + ", quota: " + DaemonFixture.never() + ", audit: "
@@ -350,10 +387,15 @@ class FleetLocksIT {
 
     private void runDaemon(Path cfg, RecordingAlerts alerts, java.util.function.Consumer<Daemon> tune, BooleanSupplier until)
             throws Exception {
+        runDaemon(cfg, System.getenv(), alerts, tune, until);
+    }
+
+    private void runDaemon(Path cfg, java.util.Map<String, String> env, RecordingAlerts alerts,
+                           java.util.function.Consumer<Daemon> tune, BooleanSupplier until) throws Exception {
         Cancellation cancel = new Cancellation();
         StringWriter err = new StringWriter();
         PrintWriter errW = new PrintWriter(err, true);
-        Services s = new Services(cfg, System.getenv(), cancel, errW);
+        Services s = new Services(cfg, env, cancel, errW);
         Config config = new ConfigLoader().load(cfg);
         JobRunner jobs = new Jobs(s, errW, ProgressListener.NONE);
         Daemon d = new Daemon(new Daemon.Context(config, cfg, cancel, Clock.systemDefaultZone(), alerts, s.restic(),
@@ -363,11 +405,17 @@ class FleetLocksIT {
         Thread t = new Thread(() -> exit.set(d.run()), "fleet-daemon-under-test");
         t.start();
         try {
-            DaemonFixture.await(Duration.ofSeconds(120), "the daemon's work", () -> {
-                synchronized (alerts) {
-                    return until.getAsBoolean();
-                }
-            });
+            try {
+                DaemonFixture.await(Duration.ofSeconds(120), "the daemon's work", () -> {
+                    synchronized (alerts) {
+                        return until.getAsBoolean();
+                    }
+                });
+            } catch (AssertionError e) {
+                Path log = f.dir.resolve("log/cfs-backup.log");
+                throw new AssertionError(e.getMessage() + "; alerts " + alerts.events + "; audit log:\n"
+                        + (Files.exists(log) ? Files.readString(log) : "(none)") + "\nhistory: " + s.history().all(), e);
+            }
         } finally {
             d.stop();
             t.join(60_000);
