@@ -132,11 +132,17 @@ class FleetLocksIT {
             while (p.isAlive() && lockFiles().isEmpty() && System.nanoTime() < deadline) {
                 TimeUnit.MILLISECONDS.sleep(5);
             }
+            // the file appears before restic has written it: give it a moment (a check here takes 0.5-1 s)
+            TimeUnit.MILLISECONDS.sleep(150);
             p.destroyForcibly().waitFor();
             for (RepositoryLocks.Lock l : locks().list()) {
                 if (l.hostname().equals(machine) && l.exclusive()) {
                     return l.id();
                 }
+            }
+            // missed (the check ended first, or its lock was cut short): start again from no lock
+            for (Path l : lockFiles()) {
+                Files.deleteIfExists(l);
             }
         }
         throw new AssertionError("could not catch restic check's exclusive lock");
