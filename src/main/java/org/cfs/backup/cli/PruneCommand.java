@@ -31,7 +31,7 @@ final class PruneCommand extends BaseCommand {
                         : r.guarded() ? "HELD by the shrink guard: " + r.guardReason()
                         : String.format(Locale.ROOT, "keeps %d, %s %d%s", r.kept(), dryRun ? "would remove" : "removed",
                         r.removed(), r.removedIds().isEmpty() ? "" : " (" + String.join(" ", r.removedIds()) + ")");
-                out().printf(Locale.ROOT, "%-20s %s%n", r.source(), what);
+                out().printf(Locale.ROOT, "%-20s %s%n", r.label(), what);
             }
             if (report.pruneSummary() != null) {
                 out().println("prune: " + report.pruneSummary());

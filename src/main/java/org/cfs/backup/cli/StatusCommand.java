@@ -88,7 +88,8 @@ final class StatusCommand extends BaseCommand {
         FleetStatus.Document d = FleetStatus.build(s.config().fleet().name(), s.fleet(), s.restic(),
                 java.util.Arrays.stream(org.cfs.backup.Job.values()).filter(org.cfs.backup.Job::fleetWide)
                         .map(org.cfs.backup.Job::word).toList(),
-                org.cfs.backup.schedule.Freshness.parseDuration(s.config().staleAfter()), s.clock().instant());
+                org.cfs.backup.schedule.Freshness.parseDuration(s.config().staleAfter()), s.clock().instant(),
+                s.config().checkSubsets());
         if (output.json) {
             JsonOutput.print(out(), d);
             return d.exitCode();
@@ -116,6 +117,11 @@ final class StatusCommand extends BaseCommand {
             out().printf(Locale.ROOT, "  %-8s last %s, next %s%n", j.job(), j.lastRun() == null ? "never"
                     : when(j.lastRun(), d.now(), zone) + " " + j.lastStatus() + " on " + j.lastNode(),
                     j.nextRun() == null ? "never" : when(j.nextRun(), d.now(), zone));
+        }
+        if (d.checkRotation() != null) {
+            FleetStore.CheckRotationState r = d.checkRotation();
+            out().println("check rotation: next --read-data-subset " + r.subset() + (r.advanced() == null ? " (no check passed yet)"
+                    : ", moved on " + when(r.advanced(), d.now(), zone) + " by " + r.node()));
         }
         return d.exitCode();
     }

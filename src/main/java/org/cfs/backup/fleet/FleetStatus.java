@@ -31,7 +31,14 @@ public final class FleetStatus {
 
     /** The whole {@code status --fleet --json} document. */
     public record Document(String fleet, Instant now, List<FleetStore.Node> nodes, List<HostStatus> hosts,
-                           List<JobStatus> jobs, String repositoryError, String storeError) {
+                           List<JobStatus> jobs, String repositoryError, String storeError,
+                           FleetStore.CheckRotationState checkRotation) {
+        /** Without the check rotation (a store that could not be read). */
+        public Document(String fleet, Instant now, List<FleetStore.Node> nodes, List<HostStatus> hosts,
+                        List<JobStatus> jobs, String repositoryError, String storeError) {
+            this(fleet, now, nodes, hosts, jobs, repositoryError, storeError, null);
+        }
+
         /** 3 when a node is gone, a source stale, or the store or repository cannot be read; else 0. */
         public int exitCode() {
             boolean bad = repositoryError != null || storeError != null
@@ -46,6 +53,13 @@ public final class FleetStatus {
 
     public static Document build(String fleetName, FleetStore store, Restic restic, List<String> fleetJobs,
                                  Duration staleAfter, Instant now) {
+        return build(fleetName, store, restic, fleetJobs, staleAfter, now, 0);
+    }
+
+    /** As above, with where the fleet's check rotation of {@code checkSubsets} subsets stands (0: not shown). */
+    public static Document build(String fleetName, FleetStore store, Restic restic, List<String> fleetJobs,
+                                 Duration staleAfter, Instant now, int checkSubsets) {
+        FleetStore.CheckRotationState rotation = null;
         List<FleetStore.Node> nodes = List.of();
         List<JobStatus> jobs = new ArrayList<>();
         String storeError = null;
@@ -54,6 +68,9 @@ public final class FleetStatus {
             List<FleetStore.Run> runs = store.runs(500);
             Map<String, Instant> next = new TreeMap<>();
             store.nextFires().forEach(f -> next.put(f.job(), f.nextRun()));
+            if (checkSubsets > 0) {
+                rotation = store.checkRotation(checkSubsets);
+            }
             for (String job : fleetJobs) {
                 FleetStore.Run last = runs.stream().filter(r -> r.job().equals(job)).findFirst().orElse(null);
                 jobs.add(new JobStatus(job, last == null ? null : last.start(),
@@ -84,6 +101,6 @@ public final class FleetStatus {
         } catch (CfsException e) {
             repoError = e.getMessage();
         }
-        return new Document(fleetName, now, nodes, hosts, jobs, repoError, storeError);
+        return new Document(fleetName, now, nodes, hosts, jobs, repoError, storeError, rotation);
     }
 }

@@ -28,13 +28,39 @@ public final class FleetStore {
     /** Quartz's table prefix; the fleet's name tells fleets apart inside the tables (SCHED_NAME). */
     static final String PREFIX = "QRTZ_";
     static final String RUNS = "CFS_FLEET_RUNS";
+    /** The fleet-wide rotation of the check's {@code --read-data-subset n/N} (one row per fleet). */
+    static final String CHECK_ROTATION = "CFS_FLEET_CHECK_ROTATION";
+    /**
+     * Every node that ever joined the fleet, with its machine's host name (what restic writes into
+     * its locks). Quartz deletes a dead node's row from its node table once another node recovered
+     * it; this table remembers that the node belongs to the fleet.
+     */
+    static final String MEMBERS = "CFS_FLEET_NODES";
 
     /** A node of the fleet as Quartz's cluster table knows it. */
     public record Node(String node, Instant lastCheckin, long checkinIntervalMs, boolean alive) {
     }
 
+    /**
+     * A node that joined the fleet: its name ({@code host:}), its machine's host name, and whether
+     * Quartz's node table says it lives (a row checked in within its interval plus 7.5 s).
+     */
+    public record Member(String node, String hostname, boolean alive) {
+    }
+
     /** One run of a fleet job. */
     public record Run(String job, String node, Instant fire, Instant start, Instant end, String outcome, String error) {
+    }
+
+    /**
+     * Where the fleet's check rotation stands: the subset the next check reads ({@code next} of
+     * {@code of}, 1-based), when and on which node the last passed check moved it on (null: never).
+     */
+    public record CheckRotationState(int next, int of, Instant advanced, String node) {
+        @com.fasterxml.jackson.annotation.JsonProperty("subset")
+        public String subset() {
+            return next + "/" + of;
+        }
     }
 
     /** A fleet job's trigger: when it fires next. */
@@ -90,6 +116,16 @@ public final class FleetStore {
                         + " JOB VARCHAR(64) NOT NULL, NODE VARCHAR(200) NOT NULL, FIRE BIGINT NULL, STARTED BIGINT NOT NULL,"
                         + " ENDED BIGINT NULL, OUTCOME VARCHAR(16) NULL, ERROR VARCHAR(500) NULL,"
                         + " INDEX (SCHED_NAME, JOB, STARTED)) ENGINE=InnoDB");
+            }
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE IF NOT EXISTS " + CHECK_ROTATION + " (SCHED_NAME VARCHAR(120) NOT NULL PRIMARY KEY,"
+                        + " NEXT_SUBSET INT NOT NULL, SUBSETS INT NOT NULL, ADVANCED BIGINT NULL, NODE VARCHAR(200) NULL)"
+                        + " ENGINE=InnoDB");
+            }
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE IF NOT EXISTS " + MEMBERS + " (SCHED_NAME VARCHAR(120) NOT NULL,"
+                        + " NODE VARCHAR(200) NOT NULL, HOSTNAME VARCHAR(255) NOT NULL, JOINED BIGINT NOT NULL,"
+                        + " PRIMARY KEY (SCHED_NAME, NODE)) ENGINE=InnoDB");
             }
             try (Statement st = c.createStatement()) {
                 st.execute("SELECT RELEASE_LOCK('cfs_backup_fleet_schema')");
@@ -247,6 +283,111 @@ public final class FleetStore {
                     // Quartz's own rule: silent for longer than its interval plus 7.5 s is dead
                     boolean alive = last.plusMillis(interval + 7500).isAfter(now);
                     out.add(new Node(rs.getString(1), last, interval, alive));
+                }
+            }
+        } catch (SQLException e) {
+            throw unreachable(e);
+        }
+        return out;
+    }
+
+    /**
+     * The fleet's check rotation for {@code of} subsets: the stored one, or 1/N when none is stored
+     * yet or N changed (a changed N starts the round again).
+     */
+    public CheckRotationState checkRotation(int of) {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("SELECT NEXT_SUBSET, SUBSETS, ADVANCED, NODE"
+                + " FROM " + CHECK_ROTATION + " WHERE SCHED_NAME = ?")) {
+            ps.setString(1, schedulerName());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return new CheckRotationState(1, of, null, null);
+                }
+                int next = rs.getInt(1);
+                int stored = rs.getInt(2);
+                long adv = rs.getLong(3);
+                Instant advanced = rs.wasNull() ? null : Instant.ofEpochMilli(adv);
+                String node = rs.getString(4);
+                if (stored != of || next < 1 || next > of) {
+                    return new CheckRotationState(1, of, advanced, node);
+                }
+                return new CheckRotationState(next, of, advanced, node);
+            }
+        } catch (SQLException e) {
+            throw unreachable(e);
+        }
+    }
+
+    /**
+     * After a passed check of subset {@code done}/{@code of}: moves the fleet's rotation on to the
+     * next subset, unless another node moved it already (a recovered or repeated run of the same
+     * subset moves it once). Returns the state after.
+     */
+    public CheckRotationState advanceCheckRotation(int done, int of, String node, Instant now) {
+        int next = done % of + 1;
+        try (Connection c = connect()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement sel = c.prepareStatement("SELECT NEXT_SUBSET, SUBSETS FROM " + CHECK_ROTATION
+                    + " WHERE SCHED_NAME = ? FOR UPDATE")) {
+                sel.setString(1, schedulerName());
+                boolean exists;
+                int cur = 1;
+                try (ResultSet rs = sel.executeQuery()) {
+                    exists = rs.next();
+                    if (exists) {
+                        int n = rs.getInt(1);
+                        cur = rs.getInt(2) != of || n < 1 || n > of ? 1 : n;
+                    }
+                }
+                if (cur == done) {
+                    try (PreparedStatement up = c.prepareStatement(exists
+                            ? "UPDATE " + CHECK_ROTATION + " SET NEXT_SUBSET = ?, SUBSETS = ?, ADVANCED = ?, NODE = ? WHERE SCHED_NAME = ?"
+                            : "INSERT INTO " + CHECK_ROTATION + " (NEXT_SUBSET, SUBSETS, ADVANCED, NODE, SCHED_NAME) VALUES (?, ?, ?, ?, ?)")) {
+                        up.setInt(1, next);
+                        up.setInt(2, of);
+                        up.setLong(3, now.toEpochMilli());
+                        up.setString(4, node);
+                        up.setString(5, schedulerName());
+                        up.executeUpdate();
+                    }
+                }
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw unreachable(e);
+        }
+        return checkRotation(of);
+    }
+
+    /** Records that {@code node} (on the machine {@code hostname}) belongs to the fleet. */
+    public void register(String node, String hostname, Instant now) {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("INSERT INTO " + MEMBERS
+                + " (SCHED_NAME, NODE, HOSTNAME, JOINED) VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE HOSTNAME = VALUES(HOSTNAME)")) {
+            ps.setString(1, schedulerName());
+            ps.setString(2, node);
+            ps.setString(3, hostname);
+            ps.setLong(4, now.toEpochMilli());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw unreachable(e);
+        }
+    }
+
+    /**
+     * Every node that joined the fleet; alive when Quartz's node table has its row, checked in
+     * within its interval plus Quartz's 7.5 s margin (a node Quartz recovered has no row: dead).
+     */
+    public List<Member> members(Instant now) {
+        List<Member> out = new ArrayList<>();
+        java.util.Map<String, Node> table = new java.util.HashMap<>();
+        nodes(now).forEach(n -> table.put(n.node(), n));
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("SELECT NODE, HOSTNAME FROM " + MEMBERS
+                + " WHERE SCHED_NAME = ? ORDER BY NODE")) {
+            ps.setString(1, schedulerName());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Node n = table.get(rs.getString(1));
+                    out.add(new Member(rs.getString(1), rs.getString(2), n != null && n.alive()));
                 }
             }
         } catch (SQLException e) {

@@ -126,11 +126,12 @@ public final class AlertPolicy {
 
     private void prune(PruneReport report) {
         for (PruneReport.SourcePrune s : report.sources()) {
-            String key = "prune-guard:" + s.source();
+            // label(): the source, or HOST/SOURCE for another host's source in a fleet (issue 18)
+            String key = "prune-guard:" + s.label();
             if (s.guarded()) {
-                alerts.raise(key, Severity.CRITICAL, "prune guard holds " + s.source(), s.guardReason());
+                alerts.raise(key, Severity.CRITICAL, "prune guard holds " + s.label(), s.guardReason());
             } else if (s.error() == null) {
-                alerts.clear(key, "prune of " + s.source() + " no longer guarded");
+                alerts.clear(key, "prune of " + s.label() + " no longer guarded");
             }
         }
     }
@@ -273,6 +274,19 @@ public final class AlertPolicy {
                     + maxAge.toDays() + "d");
         } else {
             alerts.clear(key, "a boot drill of " + source + " passed within boot-drill.max-age");
+        }
+    }
+
+    /**
+     * Issue 18: a fleet job (prune, check) or a host's backup that waited its bound for the
+     * repository held by another host ({@code fleet-wait:JOB}); null clears it once the job got it.
+     */
+    public void fleetWait(String job, String whyOrNull) {
+        String key = "fleet-wait:" + job;
+        if (whyOrNull == null) {
+            alerts.clear(key, job + " got the repository");
+        } else {
+            alerts.raise(key, Severity.WARNING, "fleet " + job + " could not get the repository", whyOrNull);
         }
     }
 

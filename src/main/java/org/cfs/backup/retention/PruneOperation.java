@@ -27,7 +27,9 @@ import org.cfs.backup.state.RunRecord;
 /**
  * Retention: clears stale locks, then per source {@code restic forget} with the keep-* policy
  * (grouped by host and tags, so every source keeps its own count), unless the shrink guard holds
- * the source; then {@code restic prune}. Forget and prune run as two commands because restic 0.14
+ * the source; then {@code restic prune}. In a fleet the node that prunes does the same for every
+ * other host's sources found in the repository (one {@code forget --host H --tag T} each, each with
+ * its own shrink guard), so one host's broken source holds only that host's group. Forget and prune run as two commands because restic 0.14
  * prints plain text after the JSON of {@code forget --json --prune}.
  */
 public final class PruneOperation {
@@ -76,7 +78,15 @@ public final class PruneOperation {
         List<PruneReport.SourcePrune> results = new ArrayList<>();
         for (SourceConfig s : sources) {
             cancellation.check();
-            results.add(source(s, policy, dryRun, force));
+            results.add(source(config.host(), s.name(), policy, dryRun, force));
+        }
+        // fleet mode (issue 18): the node that runs the fleet's prune applies retention to every host's
+        // snapshots, each host and source its own group with its own shrink guard
+        for (Map.Entry<String, List<String>> other : otherHosts().entrySet()) {
+            for (String tag : other.getValue()) {
+                cancellation.check();
+                results.add(source(other.getKey(), tag, policy, dryRun, force));
+            }
         }
         boolean anyGuarded = results.stream().anyMatch(PruneReport.SourcePrune::guarded);
         long failed = results.stream().filter(r -> r.error() != null).count();
@@ -110,9 +120,44 @@ public final class PruneOperation {
         return new PruneReport(status, dryRun, force, results, pruned, summary, note, error);
     }
 
-    private PruneReport.SourcePrune source(SourceConfig s, List<String> policy, boolean dryRun, boolean force) {
+    /**
+     * In a fleet, the other hosts of the repository and their sources (the tag of each regular
+     * snapshot), sorted; empty for one host. A repository that cannot be listed leaves them out:
+     * their own snapshots are then only not forgotten this time.
+     */
+    java.util.SortedMap<String, List<String>> otherHosts() {
+        java.util.SortedMap<String, List<String>> out = new java.util.TreeMap<>();
+        if (!config.inFleet()) {
+            return out;
+        }
         try {
-            List<Snapshot> snaps = new ArrayList<>(restic.snapshots(config.host(), List.of(s.name())).stream()
+            for (Snapshot sn : restic.snapshotsNoLock(null, List.of())) {
+                if (!sn.isRegular() || sn.hostname() == null || sn.hostname().equals(config.host())) {
+                    continue;
+                }
+                for (String tag : sn.tagsOrEmpty()) {
+                    List<String> tags = out.computeIfAbsent(sn.hostname(), h -> new ArrayList<>());
+                    if (!tags.contains(tag)) {
+                        tags.add(tag);
+                    }
+                }
+            }
+        } catch (ResticException e) {
+            if (e.error() == ResticError.INTERRUPTED || cancellation.isCancelled()) {
+                throw e;
+            }
+            log.accept("fleet prune: cannot list the other hosts' snapshots: " + e.getMessage());
+        }
+        out.values().forEach(java.util.Collections::sort);
+        return out;
+    }
+
+    private PruneReport.SourcePrune source(String host, String name, List<String> policy, boolean dryRun, boolean force) {
+        // null: this host's own source (as without a fleet)
+        String other = host.equals(config.host()) ? null : host;
+        String label = other == null ? name : other + "/" + name;
+        try {
+            List<Snapshot> snaps = new ArrayList<>(restic.snapshots(host, List.of(name)).stream()
                     .filter(sn -> NOT_COUNTED.stream().noneMatch(sn::hasTag)).toList());
             snaps.sort(Comparator.comparing(Snapshot::time).reversed());
             Long newest = null;
@@ -125,17 +170,17 @@ public final class PruneOperation {
                             + " bytes) is less than half of the one before, " + snaps.get(1).shortIdOrPrefix() + " ("
                             + previous + " bytes): the source may be broken (an empty mount, a failed dump)";
                     if (!force) {
-                        log.accept("prune guard: " + s.name() + ": " + reason + "; nothing of " + s.name()
+                        log.accept("prune guard: " + label + ": " + reason + "; nothing of " + label
                                 + " is forgotten (run 'prune --force' once the source is checked)");
-                        auditLog.record("prune-guard", "held", "source=" + s.name() + " newest=" + newest
+                        auditLog.record("prune-guard", "held", "source=" + name + (other == null ? "" : " host=" + other) + " newest=" + newest
                                 + " previous=" + previous);
-                        return new PruneReport.SourcePrune(s.name(), snaps.size(), snaps.size(), 0, List.of(), true,
-                                reason, newest, previous, null);
+                        return new PruneReport.SourcePrune(name, snaps.size(), snaps.size(), 0, List.of(), true,
+                                reason, newest, previous, null, other);
                     }
-                    log.accept("prune guard overridden by --force: " + s.name() + ": " + reason);
+                    log.accept("prune guard overridden by --force: " + label + ": " + reason);
                 }
             }
-            JsonNode groups = JSON.readTree(restic.forgetPolicy(config.host(), s.name(), policy, dryRun));
+            JsonNode groups = JSON.readTree(restic.forgetPolicy(host, name, policy, dryRun));
             int kept = 0;
             List<String> removed = new ArrayList<>();
             for (JsonNode g : groups == null ? JSON.createArrayNode() : groups) {
@@ -145,21 +190,21 @@ public final class PruneOperation {
                     removed.add(r.path("short_id").asText(r.path("id").asText()));
                 }
             }
-            return new PruneReport.SourcePrune(s.name(), snaps.size(), kept, removed.size(), removed, false, null,
-                    newest, previous, null);
+            return new PruneReport.SourcePrune(name, snaps.size(), kept, removed.size(), removed, false, null,
+                    newest, previous, null, other);
         } catch (ResticException e) {
             if (e.error() == ResticError.INTERRUPTED || cancellation.isCancelled()) {
                 throw e;
             }
-            return new PruneReport.SourcePrune(s.name(), 0, 0, 0, List.of(), false, null, null, null, e.getMessage());
+            return new PruneReport.SourcePrune(name, 0, 0, 0, List.of(), false, null, null, null, e.getMessage(), other);
         } catch (java.io.IOException e) {
-            return new PruneReport.SourcePrune(s.name(), 0, 0, 0, List.of(), false, null, null, null,
-                    "cannot parse restic forget output: " + e.getMessage());
+            return new PruneReport.SourcePrune(name, 0, 0, 0, List.of(), false, null, null, null,
+                    "cannot parse restic forget output: " + e.getMessage(), other);
         } catch (CfsException e) {
             if (e instanceof CancelledException) {
                 throw e;
             }
-            return new PruneReport.SourcePrune(s.name(), 0, 0, 0, List.of(), false, null, null, null, e.getMessage());
+            return new PruneReport.SourcePrune(name, 0, 0, 0, List.of(), false, null, null, null, e.getMessage(), other);
         }
     }
 
@@ -214,6 +259,12 @@ public final class PruneOperation {
             return;
         }
         for (PruneReport.SourcePrune r : results) {
+            if (r.host() != null) {
+                // another host's source (fleet): its own host's history is not this one's; the audit log says it
+                auditLog.record("prune", r.guarded() ? "guarded" : r.error() != null ? "failed" : "ok", "host=" + r.host()
+                        + " source=" + r.source() + " kept=" + r.kept() + " removed=" + r.removed());
+                continue;
+            }
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("kept", r.kept());
             f.put("removed", r.removed());

@@ -12,6 +12,9 @@ import org.cfs.backup.JobReport;
  *
  * @param status ok, guarded (a source was held back: exit 1), partial (some sources failed) or failed
  * @param trashNote set when the repository is on a Drive remote that keeps deleted files in the trash
+ *
+ * <p>A source's {@code host} is null for this host's own sources; in fleet mode the other hosts'
+ * sources found in the repository follow, each with its host.
  */
 public record PruneReport(String status, boolean dryRun, boolean forced, List<SourcePrune> sources, boolean pruned,
                           String pruneSummary, String trashNote, String error) implements JobReport {
@@ -37,7 +40,21 @@ public record PruneReport(String status, boolean dryRun, boolean forced, List<So
 
     /** One source. {@code newestSize}/{@code previousSize} are restore sizes in bytes (null: fewer than two snapshots). */
     public record SourcePrune(String source, int snapshots, int kept, int removed, List<String> removedIds,
-                              boolean guarded, String guardReason, Long newestSize, Long previousSize, String error) {
+                              boolean guarded, String guardReason, Long newestSize, Long previousSize, String error,
+                              String host) {
+        /** A source of this host (host null). */
+        public SourcePrune(String source, int snapshots, int kept, int removed, List<String> removedIds,
+                           boolean guarded, String guardReason, Long newestSize, Long previousSize, String error) {
+            this(source, snapshots, kept, removed, removedIds, guarded, guardReason, newestSize, previousSize, error, null);
+        }
+
+        /**
+         * The source's name, or {@code HOST/SOURCE} for another host's source (fleet mode: the node
+         * that prunes applies retention to every host's snapshots).
+         */
+        public String label() {
+            return host == null ? source : host + "/" + source;
+        }
     }
 
     @Override

@@ -78,6 +78,8 @@ public final class Daemon {
     static final Duration FLEET_FIRST_WAIT = Duration.ofSeconds(5);
     /** How long a fleet's prune or check waits for other hosts' locks in all before it fails and alerts. */
     static final Duration FLEET_WAIT_BOUND = Duration.ofMinutes(30);
+    /** How long a host's backup waits in all for a fleet prune or check (an exclusive lock) before it runs anyway. */
+    static final Duration BACKUP_WAIT_BOUND = Duration.ofHours(2);
     static final String ATTEMPT_KEY = "attempt";
     static final String WAITED_KEY = "waited-s";
     static final String FIRE_KEY = "fire-ms";
@@ -97,6 +99,10 @@ public final class Daemon {
     /** Fleet mode: the clustered scheduler of the fleet-wide jobs (null for one host). */
     private volatile Scheduler fleetScheduler;
     private volatile boolean repositoryJobInterrupted;
+    /** The fleet's waits (issue 18): the first retry, doubling up to 5 min, and the bounds in all; tests shorten them. */
+    private volatile Duration fleetFirstWait = FLEET_FIRST_WAIT;
+    private volatile Duration fleetWaitBound = FLEET_WAIT_BOUND;
+    private volatile Duration backupWaitBound = BACKUP_WAIT_BOUND;
 
     public Daemon(Context ctx) {
         this.ctx = ctx;
@@ -236,6 +242,8 @@ public final class Daemon {
     private Scheduler newFleetScheduler(Map<String, String> shared) throws SchedulerException {
         FleetStore fleet = ctx.fleet();
         fleet.ensureSchema();
+        // the fleet remembers its nodes and their machines' host names (restic's locks name the machine)
+        fleet.register(ctx.config().host(), org.cfs.backup.fleet.RepositoryLocks.osHostName(), ctx.clock().instant());
         long checkinMs = Freshness.parseDuration(ctx.config().fleet().checkinInterval()).toMillis();
         Scheduler s = new StdSchedulerFactory(fleet.quartzProperties(ctx.config().host(), checkinMs)).getScheduler();
         s.setJobFactory((bundle, sched) -> new QuartzJob(this));
@@ -315,6 +323,13 @@ public final class Daemon {
         ctx.cancellation().cancel();
     }
 
+    /** Shortens the fleet's waits (tests): the first retry and the bounds of fleet jobs and of backups. */
+    void fleetWaits(Duration first, Duration fleetBound, Duration backupBound) {
+        this.fleetFirstWait = first;
+        this.fleetWaitBound = fleetBound;
+        this.backupWaitBound = backupBound;
+    }
+
     /** Runs one job now, on the calling thread: the body of every Quartz firing. */
     void runJob(String job, String trigger) {
         runJob(job, trigger, null);
@@ -322,6 +337,11 @@ public final class Daemon {
 
     /** As above; {@code fleetRun} is the firing of a fleet job (recorded in the fleet's store), else null. */
     void runJob(String job, String trigger, JobExecutionContext fleetRun) {
+        runJob(job, trigger, fleetRun, null);
+    }
+
+    /** As above; {@code hostRun} is the firing of a host job on the in-memory scheduler (for its waits), or null. */
+    void runJob(String job, String trigger, JobExecutionContext fleetRun, JobExecutionContext hostRun) {
         if (ctx.cancellation().isCancelled()) {
             LOG.info("job {}: not started, the daemon is stopping", job);
             return;
@@ -336,6 +356,9 @@ public final class Daemon {
                 return;
             }
             if (fleetRun == null) {
+                if (hostRun != null && ctx.fleet() != null && Job.of(job) == Job.BACKUP && waitsForFleetJob(job, trigger, hostRun)) {
+                    return;
+                }
                 execute(job, trigger);
             } else {
                 executeForFleet(job, trigger, fleetRun);
@@ -358,30 +381,7 @@ public final class Daemon {
         Instant fireTime = fireTime(fire);
         long waited = data.containsKey(WAITED_KEY) ? data.getLong(WAITED_KEY) : 0;
         if (job.takesRepositoryLock() && !repositoryFree()) {
-            Duration wait = FLEET_FIRST_WAIT.multipliedBy(1L << Math.min(attempt, 6));
-            if (wait.compareTo(Duration.ofMinutes(5)) > 0) {
-                wait = Duration.ofMinutes(5);
-            }
-            if (waited + wait.toSeconds() > FLEET_WAIT_BOUND.toSeconds()) {
-                String why = name + " waited " + waited + " s for other hosts' locks on the repository; giving up until its next run";
-                LOG.warn("fleet job {}: {}", name, why);
-                safely("alerts", () -> ctx.alerts().raise("fleet-wait:" + name, Alerts.Severity.WARNING,
-                        "fleet " + name + " could not get the repository", why));
-                safely("fleet store", () -> fleet.finished(name, ctx.config().host(),
-                        fleet.started(name, ctx.config().host(), fireTime, ctx.clock().instant()), ctx.clock().instant(),
-                        "failed", why));
-                return;
-            }
-            LOG.info("fleet job {}: the repository is locked by another host; trying again in {} s", name, wait.toSeconds());
-            try {
-                fire.getScheduler().scheduleJob(TriggerBuilder.newTrigger().forJob(fire.getJobDetail().getKey())
-                        .usingJobData(TRIGGER_KEY, trigger.startsWith("wait") ? trigger : "wait-" + trigger)
-                        .usingJobData(ATTEMPT_KEY, attempt + 1).usingJobData(WAITED_KEY, waited + wait.toSeconds())
-                        .usingJobData(FIRE_KEY, fireTime.toEpochMilli())
-                        .startAt(java.util.Date.from(ctx.clock().instant().plus(wait))).build());
-            } catch (SchedulerException e) {
-                LOG.warn("fleet job {}: cannot schedule its retry: {}", name, e.getMessage());
-            }
+            retryOrGiveUp(name, trigger, fire, attempt, waited, fireTime);
             return;
         }
         long started;
@@ -394,12 +394,127 @@ public final class Daemon {
         }
         String outcome = execute(name, trigger);
         if (!outcome.equals("interrupted")) {
-            safely("alerts", () -> ctx.alerts().clear("fleet-wait:" + name, name + " got the repository"));
+            safely("alerts", () -> new AlertPolicy(ctx.alerts()).fleetWait(name, null));
         }
         if (started >= 0) {
             long s = started;
             safely("fleet store", () -> fleet.finished(name, ctx.config().host(), s, ctx.clock().instant(), outcome, null));
         }
+        if (outcome.equals("failed") && job.takesRepositoryLock() && !ctx.cancellation().isCancelled() && !repositoryFree()) {
+            // another host's backup took its lock between the look and the start (restic 0.14 fails at once
+            // on it): the run waits as if it had seen the lock, within the same bound
+            LOG.info("fleet job {}: failed while another host holds a lock on the repository; waiting for it", name);
+            retryOrGiveUp(name, trigger, fire, attempt, waited, fireTime);
+        }
+    }
+
+    /**
+     * Runs the fleet job again later through Quartz (no thread sleeps meanwhile), with backoff;
+     * past {@link #fleetWaitBound} in all: records the failed wait, alerts, and gives up until its next run.
+     */
+    private void retryOrGiveUp(String name, String trigger, JobExecutionContext fire, int attempt, long waited,
+                               Instant fireTime) {
+        FleetStore fleet = ctx.fleet();
+        Duration wait = backoff(attempt);
+        if (waited + wait.toSeconds() > fleetWaitBound.toSeconds()) {
+            String why = name + " waited " + waited + " s for other hosts' locks on the repository (bound "
+                    + fleetWaitBound.toSeconds() + " s); giving up until its next run";
+            LOG.warn("fleet job {}: {}", name, why);
+            safely("alerts", () -> new AlertPolicy(ctx.alerts()).fleetWait(name, why));
+            safely("fleet store", () -> fleet.finished(name, ctx.config().host(),
+                    fleet.started(name, ctx.config().host(), fireTime, ctx.clock().instant()), ctx.clock().instant(),
+                    "failed", why));
+            return;
+        }
+        LOG.info("fleet job {}: the repository is locked by another host; trying again in {} s", name, wait.toSeconds());
+        try {
+            fire.getScheduler().scheduleJob(TriggerBuilder.newTrigger().forJob(fire.getJobDetail().getKey())
+                    .usingJobData(TRIGGER_KEY, trigger.startsWith("wait") ? trigger : "wait-" + trigger)
+                    .usingJobData(ATTEMPT_KEY, attempt + 1).usingJobData(WAITED_KEY, waited + wait.toSeconds())
+                    .usingJobData(FIRE_KEY, fireTime.toEpochMilli())
+                    .startAt(java.util.Date.from(ctx.clock().instant().plus(wait))).build());
+        } catch (SchedulerException e) {
+            LOG.warn("fleet job {}: cannot schedule its retry: {}", name, e.getMessage());
+        }
+    }
+
+    /** The n-th wait (0-based): the first wait, doubling, at most 5 min. */
+    private Duration backoff(int attempt) {
+        Duration wait = fleetFirstWait.multipliedBy(1L << Math.min(attempt, 6));
+        return wait.compareTo(Duration.ofMinutes(5)) > 0 ? Duration.ofMinutes(5) : wait;
+    }
+
+    /**
+     * Fleet mode: a host's backup that finds a fleet prune or check holding the repository (an
+     * exclusive lock; restic 0.14's backup would fail at once) runs again later through Quartz,
+     * with the fleet's backoff, up to {@link #BACKUP_WAIT_BOUND} in all; then it runs anyway (and
+     * fails on the lock, recorded and alerted as a failed backup) and {@code fleet-wait:backup} is
+     * raised. Returns true when the run was put off.
+     */
+    private boolean waitsForFleetJob(String name, String trigger, JobExecutionContext fire) {
+        List<org.cfs.backup.fleet.RepositoryLocks.Lock> locks;
+        try {
+            org.cfs.backup.fleet.RepositoryLocks rl = repositoryLocks();
+            clearDeadNodesLocks(rl);
+            locks = rl.list();
+        } catch (CfsException e) {
+            LOG.warn("fleet: cannot list the repository's locks: {}", e.getMessage());
+            return false; // the backup itself will say what is wrong with the repository
+        }
+        JobDataMap data = fire.getMergedJobDataMap();
+        if (!org.cfs.backup.fleet.RepositoryLocks.exclusiveHeld(locks)) {
+            safely("alerts", () -> new AlertPolicy(ctx.alerts()).fleetWait(name, null));
+            return false;
+        }
+        int attempt = data.containsKey(ATTEMPT_KEY) ? data.getInt(ATTEMPT_KEY) : 0;
+        long waited = data.containsKey(WAITED_KEY) ? data.getLong(WAITED_KEY) : 0;
+        String holder = locks.stream().filter(org.cfs.backup.fleet.RepositoryLocks.Lock::exclusive)
+                .map(l -> l.hostname() + " pid " + l.pid()).findFirst().orElse("?");
+        Duration wait = backoff(attempt);
+        if (waited + wait.toSeconds() > backupWaitBound.toSeconds()) {
+            String why = name + " waited " + waited + " s for the fleet job holding the repository (" + holder + ", bound "
+                    + backupWaitBound.toSeconds() + " s); running it now";
+            LOG.warn("job {}: {}", name, why);
+            safely("alerts", () -> new AlertPolicy(ctx.alerts()).fleetWait(name, why));
+            return false;
+        }
+        Scheduler s = scheduler;
+        if (s == null || ctx.cancellation().isCancelled()) {
+            return false;
+        }
+        try {
+            s.scheduleJob(TriggerBuilder.newTrigger().forJob(JobKey.jobKey(name))
+                    .usingJobData(TRIGGER_KEY, trigger.startsWith("wait-") ? trigger : "wait-" + trigger)
+                    .usingJobData(ATTEMPT_KEY, attempt + 1).usingJobData(WAITED_KEY, waited + wait.toSeconds())
+                    .startAt(java.util.Date.from(ctx.clock().instant().plus(wait))).build());
+        } catch (SchedulerException e) {
+            LOG.warn("job {}: cannot schedule its retry: {}", name, e.getMessage());
+            return false;
+        }
+        LOG.info("job {}: a fleet job holds the repository exclusively ({}); trying again in {} s", name, holder,
+                wait.toSeconds());
+        ctx.auditLog().record("daemon-" + name, "waiting", "holder=\"" + holder + "\" waited_s=" + waited
+                + " next_s=" + wait.toSeconds());
+        return true;
+    }
+
+    private org.cfs.backup.fleet.RepositoryLocks repositoryLocks() {
+        return new org.cfs.backup.fleet.RepositoryLocks(ctx.restic(), m -> {
+            LOG.info("fleet: {}", m);
+            ctx.auditLog().record("fleet-unlock", "removed", m);
+        });
+    }
+
+    /** Removes the locks of nodes that the cluster's node table calls dead (issue 18). */
+    private void clearDeadNodesLocks(org.cfs.backup.fleet.RepositoryLocks rl) {
+        List<FleetStore.Member> nodes;
+        try {
+            nodes = ctx.fleet().members(ctx.clock().instant());
+        } catch (CfsException e) {
+            LOG.warn("fleet: cannot read the node table, stale locks of other hosts stay: {}", e.getMessage());
+            return;
+        }
+        rl.clearDeadNodes(nodes, ctx.config().host());
     }
 
     /** How long a job that met this process's own lock (a console job) waits before it runs again. */
@@ -444,10 +559,17 @@ public final class Daemon {
         return fire.getScheduledFireTime() == null ? null : fire.getScheduledFireTime().toInstant();
     }
 
-    /** Stale locks (dead processes of this host, or older than 30 min) removed, then: is any lock left? */
+    /**
+     * Stale locks removed (dead processes of this host, or older than 30 min: restic's unlock; those
+     * of nodes the cluster's node table calls dead: {@link org.cfs.backup.fleet.RepositoryLocks}), then:
+     * is any lock left?
+     */
     private boolean repositoryFree() {
         try {
             ctx.restic().unlock();
+            if (ctx.fleet() != null) {
+                clearDeadNodesLocks(repositoryLocks());
+            }
             return ctx.restic().locks().isEmpty();
         } catch (CfsException e) {
             LOG.warn("fleet: cannot list the repository's locks: {}", e.getMessage());
@@ -460,8 +582,21 @@ public final class Daemon {
         Job job = Job.of(name);
         JobRequest request = JobRequest.all();
         String subset = null;
+        boolean fleetRotation = false;
         if (job == Job.CHECK) {
-            subset = rotation.current(config.checkSubsets());
+            subset = null;
+            if (ctx.fleet() != null) {
+                // issue 18: one rotation for the whole fleet, kept in the fleet's store
+                try {
+                    subset = ctx.fleet().checkRotation(config.checkSubsets()).subset();
+                    fleetRotation = true;
+                } catch (CfsException e) {
+                    LOG.warn("fleet check rotation: {}; this node's own rotation reads its next subset", e.getMessage());
+                }
+            }
+            if (subset == null) {
+                subset = rotation.current(config.checkSubsets());
+            }
             request = request.withReadDataSubset(subset);
         }
         LOG.info("job {}: started ({}){}", name, trigger, subset == null ? "" : ", data subset " + subset);
@@ -510,13 +645,19 @@ public final class Daemon {
         LOG.info("job {}: {} (exit {}) in {} s", name, outcome, code, seconds);
         // only a clean check moves on: a failed one (damage, unreachable remote) reads the same subset again
         if (subset != null && code == ExitCode.OK && !outcome.equals("interrupted")) {
-            safely("check rotation", () -> {
-                try {
-                    rotation.advance(config.checkSubsets());
-                } catch (IOException e) {
-                    throw new IllegalStateException(e.getMessage(), e);
-                }
-            });
+            if (fleetRotation) {
+                int done = Integer.parseInt(subset.substring(0, subset.indexOf('/')));
+                safely("fleet check rotation", () -> LOG.info("fleet check rotation: next subset {}", ctx.fleet()
+                        .advanceCheckRotation(done, config.checkSubsets(), config.host(), ctx.clock().instant()).subset()));
+            } else {
+                safely("check rotation", () -> {
+                    try {
+                        rotation.advance(config.checkSubsets());
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e.getMessage(), e);
+                    }
+                });
+            }
         }
         if ((job == Job.BACKUP || job == Job.QUOTA) && !ctx.cancellation().isCancelled()) {
             checkFreshness();
@@ -631,7 +772,7 @@ public final class Daemon {
             }
             try {
                 daemon.runJob(context.getJobDetail().getKey().getName(), trigger == null ? "schedule" : trigger,
-                        fleet ? context : null);
+                        fleet ? context : null, fleet ? null : context);
             } catch (RuntimeException e) {
                 LOG.error("job {} failed: {}", context.getJobDetail().getKey().getName(), e.toString());
             }
