@@ -478,17 +478,10 @@ public final class Daemon {
             safely("alerts", () -> new AlertPolicy(ctx.alerts()).fleetWait(name, why));
             return false;
         }
-        Scheduler s = scheduler;
-        if (s == null || ctx.cancellation().isCancelled()) {
-            return false;
-        }
-        try {
-            s.scheduleJob(TriggerBuilder.newTrigger().forJob(JobKey.jobKey(name))
-                    .usingJobData(TRIGGER_KEY, trigger.startsWith("wait-") ? trigger : "wait-" + trigger)
-                    .usingJobData(ATTEMPT_KEY, attempt + 1).usingJobData(WAITED_KEY, waited + wait.toSeconds())
-                    .startAt(java.util.Date.from(ctx.clock().instant().plus(wait))).build());
-        } catch (SchedulerException e) {
-            LOG.warn("job {}: cannot schedule its retry: {}", name, e.getMessage());
+        JobDataMap retry = new JobDataMap();
+        retry.put(ATTEMPT_KEY, attempt + 1);
+        retry.put(WAITED_KEY, waited + wait.toSeconds());
+        if (!runAgain(name, trigger, "wait-", wait, retry)) {
             return false;
         }
         LOG.info("job {}: a fleet job holds the repository exclusively ({}); trying again in {} s", name, holder,
@@ -528,15 +521,26 @@ public final class Daemon {
 
     /** Runs the job again in {@link #BUSY_AGAIN}, through Quartz (no thread sleeps meanwhile). */
     private boolean requeue(String name, String trigger) {
+        if (!runAgain(name, trigger, "busy-", BUSY_AGAIN, new JobDataMap())) {
+            return false;
+        }
+        LOG.info("job {}: the console's job holds the lock; running again in {} s", name, BUSY_AGAIN.toSeconds());
+        return true;
+    }
+
+    /**
+     * One more firing of job {@code name} {@code after} from now, through Quartz (no thread sleeps
+     * meanwhile), its trigger named {@code prefix + trigger} once (a retry of a retry keeps the name).
+     */
+    private boolean runAgain(String name, String trigger, String prefix, Duration after, JobDataMap data) {
         Scheduler s = scheduler;
         if (s == null || ctx.cancellation().isCancelled()) {
             return false;
         }
         try {
             s.scheduleJob(TriggerBuilder.newTrigger().forJob(JobKey.jobKey(name))
-                    .usingJobData(TRIGGER_KEY, trigger.startsWith("busy-") ? trigger : "busy-" + trigger)
-                    .startAt(java.util.Date.from(ctx.clock().instant().plus(BUSY_AGAIN))).build());
-            LOG.info("job {}: the console's job holds the lock; running again in {} s", name, BUSY_AGAIN.toSeconds());
+                    .usingJobData(data).usingJobData(TRIGGER_KEY, trigger.startsWith(prefix) ? trigger : prefix + trigger)
+                    .startAt(java.util.Date.from(ctx.clock().instant().plus(after))).build());
             return true;
         } catch (SchedulerException e) {
             LOG.warn("job {}: cannot queue it again: {}", name, e.getMessage());
