@@ -103,7 +103,7 @@ public final class Jobs implements JobRunner {
         List<SourceConfig> selected = selected(request);
         return around(Job.DRILL, false, request.full() ? "drill --full" : "drill", () -> {
             return new DrillOperation(s.config(), s.restic(), s.docker(), s.cancellation(), s.history(),
-                    s.auditLog(), this::say).host(request.host()).run(selected, request.full());
+                    s.auditLog(), this::say, s.runner()).host(request.host()).run(selected, request.full());
         });
     }
 

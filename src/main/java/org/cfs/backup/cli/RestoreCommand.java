@@ -64,7 +64,7 @@ final class RestoreCommand extends BaseCommand {
         }
         Services s = services();
         RestoreOperation op = new RestoreOperation(s.config(), s.restic(), s.docker(), s.journal(), s.cancellation(),
-                s.history(), s.auditLog(), line -> err().println("cfs-backup: " + line));
+                s.history(), s.auditLog(), line -> err().println("cfs-backup: " + line), s.runner());
         if (all) {
             return restoreAll(s, op);
         }

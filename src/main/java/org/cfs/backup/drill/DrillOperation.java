@@ -27,8 +27,10 @@ import org.cfs.backup.docker.Docker;
 import org.cfs.backup.process.Cancellation;
 import org.cfs.backup.process.CancelledException;
 import org.cfs.backup.process.ProcessResult;
+import org.cfs.backup.process.ProcessRunner;
 import org.cfs.backup.process.ProcessSpec;
 import org.cfs.backup.restic.Restic;
+import org.cfs.backup.restic.ResticProgress;
 import org.cfs.backup.restic.Snapshot;
 import org.cfs.backup.restore.SnapshotSelector;
 import org.cfs.backup.state.AuditLog;
@@ -53,11 +55,16 @@ public final class DrillOperation {
     private final RunHistory history;
     private final AuditLog auditLog;
     private final Consumer<String> log;
+    /** Runs the programs that are not restic (a source's drill-command, sqlite3). */
+    private final ProcessRunner runner;
+    /** Told the bytes of each restic dump or restore (issue 14 progress); null when nobody watches. */
+    private ResticProgress.Listener progress;
     /** Whose snapshots are drilled: the config's host unless {@code drill --host} names another. */
     private String host;
 
     public DrillOperation(Config config, Restic restic, Docker docker, Cancellation cancellation, RunHistory history,
-                          AuditLog auditLog, Consumer<String> log) {
+                          AuditLog auditLog, Consumer<String> log, ProcessRunner runner) {
+        this.runner = runner;
         this.config = config;
         this.restic = restic;
         this.docker = docker;
@@ -66,6 +73,12 @@ public final class DrillOperation {
         this.auditLog = auditLog;
         this.log = log;
         this.host = config.host();
+    }
+
+    /** Tells the listener the progress of each restic call (issue 14: a terminal shows it); null for none. */
+    public DrillOperation progress(ResticProgress.Listener listener) {
+        this.progress = listener;
+        return this;
     }
 
     /** Drills the snapshots of another host ({@code drill --host NAME}); null keeps the config's. */
@@ -226,9 +239,9 @@ public final class DrillOperation {
                 r = restic.dump(snap.id(), root, in -> {
                     // entries are read ahead of the listing (bounded); a failed listing is reported below
                     v[0] = new TarVerifier(listing, root, live.get(root), problems, cmp);
-                    v[0].sqlite = SqliteSpool.create(config.stateDir(), restic.runner(), log); // issue 16
+                    v[0].sqlite = SqliteSpool.create(config.stateDir(), runner, log); // issue 16
                     v[0].read(in);
-                });
+                }, progress);
             }
             ListingIndex index;
             try {
@@ -310,7 +323,7 @@ public final class DrillOperation {
                 // entries are read ahead of the listing, before it names its snapshot too (bounded):
                 // restic dump need not wait for restic ls; a failed listing is reported below
                 v[0] = new TarVerifier(listing, root, liveRoot, problems, cmp);
-                v[0].sqlite = SqliteSpool.create(config.stateDir(), restic.runner(), log); // issue 16
+                v[0].sqlite = SqliteSpool.create(config.stateDir(), runner, log); // issue 16
                 v[0].read(in);
                 if (v[0].listingFailed) {
                     // not the snapshot meant, or no listing: closing our end stops restic dump at its
@@ -318,7 +331,7 @@ public final class DrillOperation {
                     abandoned.set(chosen.join() == null);
                     in.close();
                 }
-            });
+            }, progress);
         } catch (CancelledException e) {
             throw e;
         } catch (CfsException e) {
@@ -369,7 +382,7 @@ public final class DrillOperation {
             long t0 = System.nanoTime();
             ProcessResult r;
             try {
-                r = restic.restore(snap.id(), scratch.toString(), List.of(), true);
+                r = restic.restore(snap.id(), scratch.toString(), List.of(), true, progress);
             } catch (CfsException e) {
                 problems.add("restic restore --verify failed: " + e.getMessage());
                 return;
@@ -536,12 +549,12 @@ public final class DrillOperation {
             TailCounter tc = new TailCounter(in);
             counter.set(tc);
             if (s.drillCommand() != null) {
-                drillCmd.set(restic.runner().run(ProcessSpec.of(s.drillCommand()).stdin(tc)
+                drillCmd.set(runner.run(ProcessSpec.of(s.drillCommand()).stdin(tc)
                         .env("CFS_BACKUP_SOURCE", s.name()).build()));
             } else {
                 tc.transferTo(OutputStream.nullOutputStream());
             }
-        });
+        }, progress);
         if (r.cancelled()) {
             throw new CancelledException();
         }

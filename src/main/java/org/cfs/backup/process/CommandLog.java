@@ -68,9 +68,21 @@ public final class CommandLog {
         });
     }
 
+    /**
+     * The command without a leading one-line Perl that only sets something up and execs the rest
+     * (the large pipe of restic dump/ls): {@code -v} shows what really runs, restic and its arguments.
+     */
+    static List<String> unwrapped(List<String> command) {
+        if (command.size() > 3 && command.get(0).endsWith("/perl") && command.get(1).equals("-e")
+                && command.get(2).contains("exec { $ARGV[0] } @ARGV")) {
+            return command.subList(3, command.size());
+        }
+        return command;
+    }
+
     static String line(List<String> command) {
         StringBuilder sb = new StringBuilder();
-        for (String a : redact(command)) {
+        for (String a : redact(unwrapped(command))) {
             if (sb.length() > 0) {
                 sb.append(' ');
             }

@@ -23,9 +23,11 @@ import org.cfs.backup.config.SourceConfig;
 import org.cfs.backup.docker.Docker;
 import org.cfs.backup.process.Cancellation;
 import org.cfs.backup.process.ProcessResult;
+import org.cfs.backup.process.ProcessRunner;
 import org.cfs.backup.process.ProcessSpec;
 import org.cfs.backup.restic.BackupRequest;
 import org.cfs.backup.restic.Restic;
+import org.cfs.backup.restic.ResticProgress;
 import org.cfs.backup.restic.Snapshot;
 import org.cfs.backup.state.AuditLog;
 import org.cfs.backup.state.QuiesceJournal;
@@ -49,9 +51,14 @@ public final class RestoreOperation {
     private final AuditLog auditLog;
     private final Consumer<String> log;
     private final TreeSwap swap;
+    /** Runs the programs that are not restic (a restore-command or --pipe-to). */
+    private final ProcessRunner runner;
+    /** Told the bytes of each restic restore or dump (issue 14 progress); null when nobody watches. */
+    private ResticProgress.Listener progress;
 
     public RestoreOperation(Config config, Restic restic, Docker docker, QuiesceJournal journal, Cancellation cancellation,
-                            RunHistory history, AuditLog auditLog, Consumer<String> log) {
+                            RunHistory history, AuditLog auditLog, Consumer<String> log, ProcessRunner runner) {
+        this.runner = runner;
         this.config = config;
         this.restic = restic;
         this.docker = docker;
@@ -61,6 +68,12 @@ public final class RestoreOperation {
         this.auditLog = auditLog;
         this.log = log;
         this.swap = new TreeSwap(config.stateDir(), log);
+    }
+
+    /** Tells the listener the progress of each restic call (issue 14: a terminal shows it); null for none. */
+    public RestoreOperation progress(ResticProgress.Listener listener) {
+        this.progress = listener;
+        return this;
     }
 
     /** Checks the request before anything is read or written (exit 2 on a bad request). */
@@ -203,7 +216,7 @@ public final class RestoreOperation {
         Path staging = target.resolve(".cfs-restore-" + ProcessHandle.current().pid());
         try {
             Files.createDirectories(staging);
-            restic.restore(snap.id(), staging.toString(), includes, false);
+            restic.restore(snap.id(), staging.toString(), includes, false, progress);
             return placeStaged(s, snap, target, staging, t0);
         } catch (IOException e) {
             cleanUpTarget(target, staging, created);
@@ -231,7 +244,7 @@ public final class RestoreOperation {
             String restored;
             try {
                 Files.createDirectories(staging);
-                restored = restic.restoreLatest(snapshotHost(req), s.name(), root, staging.toString());
+                restored = restic.restoreLatest(snapshotHost(req), s.name(), root, staging.toString(), progress);
             } catch (CfsException e) {
                 restored = null; // restic found nothing under these filters (or failed): decided below
             }
@@ -246,7 +259,7 @@ public final class RestoreOperation {
             if (restored == null || !snap.id().startsWith(restored)) {
                 FileTrees.deleteTree(staging);
                 Files.createDirectories(staging);
-                restic.restore(snap.id(), staging.toString(), List.of(), false);
+                restic.restore(snap.id(), staging.toString(), List.of(), false, progress);
             }
             return placeStaged(s, snap, target, staging, t0);
         } catch (IOException e) {
@@ -439,7 +452,8 @@ public final class RestoreOperation {
                 // a folder made just now takes its owner and mode from the snapshot, which restic gives
                 // the parents of what it restores only when they are selected: one path, no include
                 boolean whole = !made.isEmpty() && maps.size() == 1 && snap.paths().size() == 1;
-                restic.restore(snap.id(), staging.toString(), whole ? List.of() : List.of(m.snapshotPath()), false);
+                restic.restore(snap.id(), staging.toString(), whole ? List.of() : List.of(m.snapshotPath()), false,
+                        progress);
                 List<FileTrees.Meta> madeMetas = new ArrayList<>();
                 List<Path> madeHere = new ArrayList<>();
                 for (Path p : made) {
@@ -565,7 +579,7 @@ public final class RestoreOperation {
                 try (OutputStream out = Files.newOutputStream(partial)) {
                     bytes[0] = in.transferTo(out);
                 }
-            });
+            }, progress);
             if (!r.ok()) {
                 throw restic.failure("restic dump", r);
             }
@@ -612,8 +626,8 @@ public final class RestoreOperation {
                     return n;
                 }
             };
-            child.set(restic.runner().run(ProcessSpec.of(cmd).stdin(counting).build()));
-        });
+            child.set(runner.run(ProcessSpec.of(cmd).stdin(counting).build()));
+        }, progress);
         ProcessResult c = child.get();
         if (c == null) {
             throw CfsException.failed(what + cmd.get(0) + " did not run");

@@ -30,4 +30,10 @@ class CommandLogTest {
         assertEquals("restic -o 'rclone.args=serve restic' ''", CommandLog.line(List.of("restic", "-o",
                 "rclone.args=serve restic", "")));
     }
+
+    @Test
+    void anExecWrapperIsLeftOutOfTheLine() {
+        assertEquals("restic dump -- abc /x", CommandLog.line(List.of("/usr/bin/perl", "-e",
+                "fcntl(STDOUT, 1031, 1048576); exec { $ARGV[0] } @ARGV;", "restic", "dump", "--", "abc", "/x")));
+    }
 }
