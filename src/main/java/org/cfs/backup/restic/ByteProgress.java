@@ -78,7 +78,9 @@ final class ByteProgress {
             long now = System.nanoTime();
             if (last || now - this.last >= EVERY_NANOS) {
                 this.last = now;
-                progress.progress(new ResticProgress(ResticProgress.BYTES, bytes, -1, Duration.ofNanos(now - start)));
+                // at the end the total is known: the last step says 100%, and a renderer always shows it
+                progress.progress(new ResticProgress(ResticProgress.BYTES, bytes, last ? bytes : -1,
+                        Duration.ofNanos(now - start)));
             }
         }
     }

@@ -56,7 +56,7 @@ class ProgressIT {
 
             ItEnv.Run drill = env.cli(tty, new Cancellation(), "drill");
             assertEquals(0, drill.exit(), drill.err());
-            assertTrue(Pattern.compile("\r\033\\[Kdrill: [\\d.]+ (KiB|MiB)").matcher(drill.err()).find(), drill.err());
+            assertTrue(Pattern.compile("\r\033\\[Kdrill: 100\\.0% 1\\d\\.\\d MiB / 1\\d\\.\\d MiB").matcher(drill.err()).find(), drill.err());
 
             ItEnv.Run prune = env.cli(tty, new Cancellation(), "prune");
             assertEquals(0, prune.exit(), prune.err());

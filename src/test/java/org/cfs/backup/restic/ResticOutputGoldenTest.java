@@ -104,6 +104,15 @@ class ResticOutputGoldenTest {
             String report = replaying("prune", 0, "restic/prune-progress.stdout", null).prune(false, steps::add);
             return Map.of("report", report.lines().toList(), "steps", steps);
         });
+        c.put("dump-bytes", () -> {
+            List<ResticProgress> steps = new ArrayList<>();
+            long[] read = new long[1];
+            var r = replaying("dump", 0, "restic/ls-src.jsonl", null).dump("abc", "/x",
+                    in -> read[0] = in.transferTo(java.io.OutputStream.nullOutputStream()), steps::add);
+            ResticProgress last = steps.get(steps.size() - 1);
+            return Map.of("exit", r.exitCode(), "read", read[0], "last_done", last.done(), "last_total", last.total(),
+                    "unit", last.unit());
+        });
         return c;
     }
 
