@@ -14,6 +14,7 @@ import org.zeroturnaround.exec.MessageLoggers;
 import org.zeroturnaround.exec.ProcessExecutor;
 import org.zeroturnaround.exec.listener.ProcessListener;
 import org.zeroturnaround.exec.stream.PumpStreamHandler;
+import org.zeroturnaround.exec.stream.StreamPumper;
 
 /**
  * The real {@link ProcessRunner}, on zt-exec: its {@link ProcessExecutor} pumps the three streams
@@ -29,6 +30,7 @@ public final class ZtProcessRunner implements ProcessRunner {
     /** Stdout captured into a String is capped so that a runaway child cannot exhaust the heap. */
     static final int MAX_CAPTURE_CHARS = 64 * 1024 * 1024;
     static final int STDERR_TAIL_CHARS = 4096;
+    static final int PUMP_BUFFER = 64 * 1024;
 
     private final Cancellation cancellation;
     private final Duration interruptGrace;
@@ -272,6 +274,12 @@ public final class ZtProcessRunner implements ProcessRunner {
         @Override
         public void setProcessInputStream(OutputStream os) {
             super.setProcessInputStream(input == null ? os : new Forgiving(os));
+        }
+
+        /** zt-exec pumps 1 KiB at a time by default: a stdin of gigabytes (a dump into restic) gets 64 KiB. */
+        @Override
+        protected Thread createPump(InputStream is, OutputStream os, boolean closeWhenExhausted, boolean flush) {
+            return newThread(new StreamPumper(is, os, closeWhenExhausted, PUMP_BUFFER, flush));
         }
 
         @Override
