@@ -24,7 +24,11 @@ import org.zeroturnaround.exec.stream.StreamPumper;
  * ours: lines cut as UTF-8 ({@link LineSink}), a capped stdout capture and stderr tail, a raw
  * stdout stream for tar readers, and the cancel registry. zt-exec's own exception and log texts
  * (which include the environment) never leave this class. {@code -v} logs each child here
- * ({@link CommandLog}).
+ * ({@link CommandLog}). Not used, on purpose: {@code destroyOnExit()} (its shutdown hook would send
+ * SIGTERM, which kills restic 0.14 without removing its lock, while the cancel is still stopping
+ * children with SIGINT; the death signal set by {@link #diesWithUs} covers a dying JVM) and
+ * {@code readOutput(true)} (an uncapped copy of stdout: the capture here stops at
+ * {@link #MAX_CAPTURE_CHARS}).
  */
 public final class ZtProcessRunner implements ProcessRunner {
     /** Stdout captured into a String is capped so that a runaway child cannot exhaust the heap. */
