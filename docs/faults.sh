@@ -10,8 +10,14 @@
 #   remote-dies          the remote (`rclone serve restic` on 127.0.0.1) killed mid-upload
 #   remote-full          the remote on a small tmpfs that fills up
 #   daemon-signal        SIGTERM / SIGINT to the daemon in the middle of its scheduled backups
+#   docker-restart       the Docker daemon stopped (SIGTERM, as `systemctl restart docker` does) or
+#                        killed (-9) at a random point of a `stop` backup or an in-place restore,
+#                        and started again 1-4 s later
 #   bad-inputs           world-readable / empty password file, garbage URL, unknown source, ...
-# FAULTS_CAMPAIGNS="kill-jvm-backup bad-inputs" picks some. After each trial it checks, with the
+# FAULTS_CAMPAIGNS="kill-jvm-backup bad-inputs" picks some. With docker-restart among them, the whole
+# run uses a Docker daemon of its own (its own socket, data root and no networking, DOCKER_HOST
+# pointing at it; the image is copied into it), so that restarting it disturbs nothing else on the
+# machine; the app container then has `--restart unless-stopped`, as a compose service has. After each trial it checks, with the
 # next ordinary commands: the container that ran runs, no mixed volume (its digest is the old state
 # or the restored snapshot's), no staging leftovers, the next backup succeeds, no lock is left,
 # `restic check` is clean. Prints a table (markdown); exit 0 when no trial failed.
@@ -20,7 +26,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 CLI="$here/bin/cfs-backup"
 export CFS_BACKUP_CDS=0 # the launcher then execs java: $! is the JVM itself
 N=${FAULTS_N:-5}
-CAMPAIGNS=${FAULTS_CAMPAIGNS:-"kill-jvm-backup kill-restic-backup kill-jvm-restore kill-restic-restore remote-dies remote-full daemon-signal bad-inputs"}
+CAMPAIGNS=${FAULTS_CAMPAIGNS:-"kill-jvm-backup kill-restic-backup kill-jvm-restore kill-restic-restore remote-dies remote-full daemon-signal docker-restart bad-inputs"}
 IMAGE=${FAULTS_IMAGE:-cfs-busybox:latest}
 FILES=${FAULTS_FILES:-1000}   # top-level files in the volume (a restore swaps each one)
 id=f$$$RANDOM
@@ -33,6 +39,7 @@ ROWS=$W/rows
 rest_pid=
 daemon_pid=
 full_mnt=
+dockerd_dir=
 
 say() { echo "faults: $*" >&2; }
 
@@ -42,12 +49,54 @@ cleanup() {
   docker rm -f "$CTR" >/dev/null 2>&1
   docker volume rm -f "$VOL" >/dev/null 2>&1
   [ -n "$full_mnt" ] && umount "$full_mnt" 2>/dev/null
+  if [ -n "$dockerd_dir" ]; then
+    dockerd_up >/dev/null 2>&1 && docker rm -f "$CTR" >/dev/null 2>&1 && docker volume rm -f "$VOL" >/dev/null 2>&1
+    dockerd_down TERM
+    pkill -f "$dockerd_dir" 2>/dev/null; sleep 1 # shims a killed daemon left
+    grep " $dockerd_dir" /proc/mounts | awk '{print $2}' | sort -r | xargs -r umount -l 2>/dev/null
+    rm -rf "$dockerd_dir"
+    ip link del "$BRIDGE" 2>/dev/null
+  fi
   if [ -z "${FAULTS_KEEP:-}" ]; then rm -rf "$W"; else say "kept $W"; fi
 }
 trap cleanup EXIT
 
 [ -f "${CFS_BACKUP_JAR:-$here/target/cfs-backup.jar}" ] || { say "build the jar first: mvn -B -DskipTests package"; exit 2; }
 for c in restic rclone docker jq; do command -v $c >/dev/null || { say "needs $c"; exit 2; }; done
+
+# ---- a Docker daemon of its own, for the docker-restart campaign ----
+# Its own bridge, never --bridge=none: a dockerd without a bridge deletes the interface docker0,
+# and with it the networking of the machine's own Docker daemon (seen: "could not find bridge docker0").
+BRIDGE=cfsf$$
+dockerd_start() {
+  (dockerd --host "unix://$dockerd_dir/docker.sock" --data-root "$dockerd_dir/root" --exec-root "$dockerd_dir/exec" \
+    --pidfile "$dockerd_dir/docker.pid" --bridge="$BRIDGE" --iptables=false --ip-masq=false >>"$dockerd_dir/log" 2>&1 &)
+}
+dockerd_up() { # waits up to 30 s for the private daemon to answer
+  for _ in $(seq 1 300); do docker info >/dev/null 2>&1 && return 0; sleep 0.1; done
+  return 1
+}
+dockerd_down() { # SIGNAL: stops (TERM) or kills (KILL) the private daemon and waits for it to be gone
+  local p
+  p=$(cat "$dockerd_dir/docker.pid" 2>/dev/null) || return 0
+  kill -"$1" "$p" 2>/dev/null
+  for _ in $(seq 1 300); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+  rm -f "$dockerd_dir/docker.pid"
+}
+RUN_OPTS=(--init)
+case " $CAMPAIGNS " in
+  *" docker-restart "*)
+    dockerd_dir=$(mktemp -d /var/tmp/cfs-faults-dockerd-XXXXXX)
+    ip link add "$BRIDGE" type bridge && ip addr add "10.199.$((RANDOM % 250)).1/24" dev "$BRIDGE" && ip link set "$BRIDGE" up \
+      || { say "cannot make the bridge $BRIDGE for the private dockerd"; exit 2; }
+    dockerd_start
+    DOCKER_HOST="unix://$dockerd_dir/docker.sock" dockerd_up || { say "the private dockerd did not start: $(tail -3 "$dockerd_dir/log")"; exit 2; }
+    docker save "$IMAGE" | DOCKER_HOST="unix://$dockerd_dir/docker.sock" docker load >/dev/null || { say "cannot copy $IMAGE into the private dockerd"; exit 2; }
+    export DOCKER_HOST="unix://$dockerd_dir/docker.sock"
+    RUN_OPTS=(--init --network none --restart unless-stopped)
+    say "a Docker daemon of its own: $DOCKER_HOST"
+    ;;
+esac
 
 # ---- the installation under test ----
 # a copy of the jar: a rebuild during the campaign must not change the program under test
@@ -58,7 +107,7 @@ chmod 600 "$W/pw"
 printf '[local]\ntype = local\n' >"$W/rclone.conf"
 mkdir -p "$W/data" "$W/state" "$W/log" "$W/cache"
 docker volume create "$VOL" >/dev/null
-docker run -d --init --name "$CTR" -v "$VOL:/data" "$IMAGE" /bin/sleep 86400 >/dev/null
+docker run -d "${RUN_OPTS[@]}" --name "$CTR" -v "$VOL:/data" "$IMAGE" /bin/sleep 86400 >/dev/null
 MP=$(docker volume inspect --format '{{.Mountpoint}}' "$VOL")
 NEVER='"0 0 0 1 1 ? 2099"'
 
@@ -123,8 +172,20 @@ check() {
   shift 4
   local d ok r
   # the next ordinary command reconciles what the fault left (journal, swap)
+  local held=
+  grep -q "$CTR" "$W/state/quiesce-journal.json" 2>/dev/null && held=1
   cfs snapshots >/dev/null 2>>"$LOG" || fail "next command (snapshots) exited $?"
-  [ "$(docker inspect --format '{{.State.Status}}' "$CTR" 2>/dev/null)" = running ] || fail "container not running"
+  if [ "$(docker inspect --format '{{.State.Status}}' "$CTR" 2>/dev/null)" != running ]; then
+    if [ -n "${CONTROL:-}" ] && [ -z "$held" ] && [ "$(docker inspect --format '{{.State.Status}}' "$CONTROL" 2>/dev/null)" != running ]; then
+      # a Docker daemon killed with -9 leaves its containers exited, restart policy or not (20.10):
+      # the control container, never touched by cfs-backup, is down too, and cfs-backup had not
+      # stopped the app (no journal entry), so starting it is the operator's, as for the control
+      docker start "$CONTROL" "$CTR" >/dev/null 2>&1
+      what="$what; Docker left both the app and the control down"
+    else
+      fail "container not running${held:+ (the quiesce journal held it)}"
+    fi
+  fi
   d=$(digest "$MP")
   ok=
   for a in "$@"; do [ "$d" = "$a" ] && ok=1; done
@@ -331,6 +392,47 @@ daemon_signal() {
   done
 }
 
+docker_restart() { # odd trials: during a backup, even: during an in-place restore; SIGTERM or SIGKILL
+  local n t pid code ms sig gap what before after target
+  n=$(count docker-restart)
+  [ -n "$dockerd_dir" ] || { say "docker-restart needs the private dockerd"; return; }
+  # a control: the same kind of container, never touched by cfs-backup, shows what Docker itself does
+  CONTROL=$CTR-control
+  docker run -d "${RUN_OPTS[@]}" --name "$CONTROL" "$IMAGE" /bin/sleep 86400 >/dev/null
+  for t in $(seq 1 "$n"); do
+    sig=TERM; [ $(( (t + 1) / 2 % 2 )) = 0 ] && sig=KILL
+    gap=$((1000 + $(rand_ms 3000)))
+    before=$CUR
+    if [ $((t % 2)) = 1 ]; then
+      echo "r $t $RANDOM" >"$MP/restart-$((t % 5))"
+      CUR=$(digest "$MP"); before=$CUR; after=$CUR
+      "$CLI" -c "$CFG" backup >>"$LOG" 2>&1 &
+      pid=$!
+      ms=$(rand_ms $((BACKUP_MS * 11 / 10)))
+      what="backup"
+    else
+      target=$(other_snapshot)
+      after=$([ "$CUR" = "$A" ] && echo "$B" || echo "$A")
+      "$CLI" -c "$CFG" restore app --snapshot "$target" --yes >>"$LOG" 2>&1 &
+      pid=$!
+      ms=$(rand_ms $((RESTORE_MS * 11 / 10)))
+      what="restore"
+    fi
+    sleep_ms "$ms"
+    dockerd_down "$sig"
+    sleep_ms "$gap"
+    dockerd_start
+    dockerd_up || fail "the private dockerd did not come back"
+    wait_bounded "$pid" 300
+    code=$?
+    what="$what, dockerd SIG$sig at ${ms} ms, back after ${gap} ms"
+    check docker-restart "$t" "$what" "$code" "$before" "$after"
+    docker start "$CONTROL" >/dev/null 2>&1
+  done
+  docker rm -f "$CONTROL" >/dev/null 2>&1
+  CONTROL=
+}
+
 bad_input() { # NAME EXPECTED-EXIT STDERR-WORD COMMAND...
   local name=$1 want=$2 word=$3 out code
   shift 3
@@ -385,6 +487,7 @@ for c in $CAMPAIGNS; do
     remote-dies) remote_dies ;;
     remote-full) remote_full ;;
     daemon-signal) daemon_signal ;;
+    docker-restart) docker_restart ;;
     bad-inputs) bad_inputs ;;
     *) say "unknown campaign $c"; exit 2 ;;
   esac

@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import org.cfs.backup.CfsException;
 import org.cfs.backup.config.Config;
 import org.cfs.backup.config.Consistency;
+import org.cfs.backup.config.Size;
 import org.cfs.backup.config.SourceConfig;
 import org.cfs.backup.docker.Docker;
 import org.cfs.backup.process.CancelledException;
@@ -20,17 +21,20 @@ import org.cfs.backup.process.Cancellation;
 import org.cfs.backup.process.ProcessResult;
 import org.cfs.backup.process.ProcessRunner;
 import org.cfs.backup.process.ProcessSpec;
+import org.cfs.backup.quiesce.Quiesce;
 import org.cfs.backup.restic.BackupRequest;
 import org.cfs.backup.restic.BackupStatus;
 import org.cfs.backup.restic.Restic;
 import org.cfs.backup.restic.ResticError;
 import org.cfs.backup.restic.ResticException;
 import org.cfs.backup.restic.Snapshot;
+import org.cfs.backup.retention.ShrinkGuard;
 import org.cfs.backup.state.FailedSnapshots;
 import org.cfs.backup.state.AuditLog;
 import org.cfs.backup.state.QuiesceJournal;
 import org.cfs.backup.state.RunHistory;
 import org.cfs.backup.state.RunRecord;
+import org.cfs.backup.state.TidyMarker;
 
 /**
  * Backs up sources one after another: folders, Docker volumes (live, or quiesced in two passes so
@@ -83,16 +87,21 @@ public final class BackupOperation {
         Instant start = Instant.now();
         List<SourceResult> results = new ArrayList<>();
         boolean interrupted = false;
+        TidyMarker tidy = new TidyMarker(config.stateDir(), "backup");
+        List<Snapshot> listed = null;
         if (!dryRun && !sources.isEmpty()) {
-            prepareRepository(sources);
+            boolean wasTidy = tidy.present();
+            tidy.clear();
+            listed = prepareRepository(wasTidy);
         }
+        List<RunRecord> past = dryRun ? List.of() : history.all();
         for (SourceConfig s : sources) {
             if (cancellation.isCancelled()) {
                 interrupted = true;
                 break;
             }
             Instant t0 = Instant.now();
-            SourceResult r = backupSource(s, dryRun);
+            SourceResult r = shrinkCheck(backupSource(s, dryRun), past);
             results.add(r);
             if (!dryRun) {
                 history.append(new RunRecord("backup", s.name(), t0, Instant.now(), r.status(), r.snapshotId(),
@@ -109,10 +118,14 @@ public final class BackupOperation {
         }
         if (!dryRun && !interrupted) {
             // the repository describes itself: the config, when it changed (recover reads it back)
-            new ConfigSnapshot(config, restic, auditLog, log).saveAfterBackup();
+            new ConfigSnapshot(config, restic, auditLog, log).saveAfterBackup(listed);
         }
         BackupReport report = BackupReport.of(results);
         String status = interrupted ? "interrupted" : report.status();
+        if (!dryRun && !interrupted && !results.isEmpty()
+                && results.stream().allMatch(r -> "ok".equals(r.status()) && r.warning() == null)) {
+            tidy.mark();
+        }
         if (!dryRun) {
             history.append(new RunRecord("backup", null, start, Instant.now(), status, null,
                     Map.of("sources", results.size()), interrupted ? "interrupted by signal" : null));
@@ -125,29 +138,38 @@ public final class BackupOperation {
     }
 
     /**
-     * Before the first source: clears stale locks (a crashed run's: they make every forget fail in
-     * restic 0.14), then forgets what crashed runs left: first passes, snapshots tagged
-     * {@value #FAILED_TAG}, and failed dumps that could not even be tagged. Nothing here fails the run.
+     * Before the first source: forgets what crashed or failed runs left (first passes, snapshots
+     * tagged {@value #FAILED_TAG}, failed dumps that could not even be tagged), clearing stale locks
+     * first when there is something to forget (they make every forget fail in restic 0.14). Skipped
+     * when the last run left the repository tidy and nothing is pending: a look costs a restic start.
+     * Nothing here fails the run.
+     *
+     * @return what the look listed (it includes the {@value Snapshot#CONFIG_TAG} snapshots, so that
+     *     saving the config needs no look of its own), or null when there was no look
      */
-    private void prepareRepository(List<SourceConfig> sources) {
-        try {
-            restic.unlock();
-        } catch (CfsException e) {
-            log.accept("could not clear stale repository locks: " + e.getMessage());
-            return;
-        }
+    private List<Snapshot> prepareRepository(boolean wasTidy) {
         FailedSnapshots pending = new FailedSnapshots(config.stateDir());
         List<String> pendingIds = pending.ids();
+        if (wasTidy && pendingIds.isEmpty()) {
+            return null;
+        }
+        List<Snapshot> listed = null;
         try {
-            List<String> tags = pendingIds.isEmpty() ? List.of(PASS1_TAG, FAILED_TAG) : List.of();
+            List<String> tags = pendingIds.isEmpty() ? List.of(PASS1_TAG, FAILED_TAG, Snapshot.CONFIG_TAG) : List.of();
+            listed = restic.snapshotsNoLock(config.host(), tags);
             List<String> doomed = new ArrayList<>();
-            for (Snapshot sn : restic.snapshotsNoLock(config.host(), tags)) {
+            for (Snapshot sn : listed) {
                 if (sn.hasTag(PASS1_TAG) || sn.hasTag(FAILED_TAG)
                         || pendingIds.stream().anyMatch(p -> sn.id().startsWith(p))) {
                     doomed.add(sn.id());
                 }
             }
             if (!doomed.isEmpty()) {
+                try {
+                    restic.unlock();
+                } catch (CfsException e) {
+                    log.accept("could not clear stale repository locks: " + e.getMessage());
+                }
                 restic.forget(doomed);
                 log.accept("forgot " + doomed.size() + " snapshot(s) crashed or failed runs left (tagged " + PASS1_TAG
                         + " or " + FAILED_TAG + ")");
@@ -156,6 +178,7 @@ public final class BackupOperation {
         } catch (CfsException e) {
             log.accept("could not forget the snapshots crashed or failed runs left: " + e.getMessage());
         }
+        return listed;
     }
 
     /** Forgets one snapshot; when that fails, clears stale locks and tries once more. Null when gone, else why not. */
@@ -178,6 +201,33 @@ public final class BackupOperation {
         }
     }
 
+    /**
+     * An emptied source (a mount gone, a volume wiped) must not back up as {@code ok}: a snapshot
+     * less than half of the source's previous one (the prune guard's threshold, {@link ShrinkGuard})
+     * makes the source {@code partial} now, not only at the next prune. The previous size is the
+     * run history's last snapshot of the source; with none there is nothing to compare.
+     */
+    static SourceResult shrinkCheck(SourceResult r, List<RunRecord> past) {
+        if (r.dryRun() || r.snapshotId() == null || "failed".equals(r.status()) || "interrupted".equals(r.status())) {
+            return r;
+        }
+        for (int i = past.size() - 1; i >= 0; i--) {
+            RunRecord p = past.get(i);
+            if (!"backup".equals(p.job()) || !r.source().equals(p.source()) || p.snapshotId() == null
+                    || p.figures() == null || !(p.figures().get("bytes_processed") instanceof Number prev)) {
+                continue;
+            }
+            if (ShrinkGuard.trips(r.bytesProcessed(), prev.longValue())) {
+                return r.asShrunk("the snapshot " + r.snapshotId() + " holds " + Size.human(r.bytesProcessed())
+                        + ", less than half of the previous one " + p.snapshotId() + " (" + Size.human(prev.longValue())
+                        + "): is the source emptied (a mount gone, a volume wiped)? The prune guard will hold its"
+                        + " older snapshots until this is checked");
+            }
+            return r;
+        }
+        return r;
+    }
+
     private static Map<String, Object> figures(SourceResult r) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("duration_s", r.durationS());
@@ -186,15 +236,31 @@ public final class BackupOperation {
         f.put("files_new", r.filesNew());
         f.put("files_changed", r.filesChanged());
         f.put("bytes_processed", r.bytesProcessed());
+        // issue 14: the stop's time-out and kills (status shows them), the first pass's share
+        if (r.stopTimeoutS() != null) {
+            f.put("stop_timeout_s", r.stopTimeoutS());
+        }
+        if (!r.stopKilled().isEmpty()) {
+            f.put("stop_killed", r.stopKilled());
+        }
+        if (r.passes() != null && !r.passes().isEmpty()) {
+            f.put("pass1_data_added", r.passes().get(0).dataAdded());
+        }
+        if (r.shrunk() != null) {
+            f.put("shrunk", true);
+        }
         return f;
     }
 
     /** Seconds the current source's containers were down when it failed with an exception (else 0). */
     private double failedDowntime;
+    /** What the current source's result keeps when it failed with an exception: its stop, its first pass. */
+    private java.util.function.UnaryOperator<SourceResult> failedDecoration = r -> r;
 
     private SourceResult backupSource(SourceConfig s, boolean dryRun) {
         long t0 = System.nanoTime();
         failedDowntime = 0;
+        failedDecoration = r -> r;
         Map<String, String> hookEnv = new LinkedHashMap<>();
         hookEnv.put("CFS_BACKUP_SOURCE", s.name());
         SourceResult result;
@@ -210,11 +276,13 @@ public final class BackupOperation {
                 };
             } catch (ResticException e) {
                 String status = e.error() == ResticError.INTERRUPTED || cancellation.isCancelled() ? "interrupted" : "failed";
-                result = new SourceResult(s.name(), status, null, seconds(t0), failedDowntime, e.getMessage(), 0, 0, 0, 0, dryRun);
+                result = failedDecoration.apply(new SourceResult(s.name(), status, null, seconds(t0), failedDowntime,
+                        e.getMessage(), 0, 0, 0, 0, dryRun));
             } catch (CancelledException e) {
-                result = new SourceResult(s.name(), "interrupted", null, seconds(t0), failedDowntime, "interrupted", 0, 0, 0, 0, dryRun);
+                result = failedDecoration.apply(new SourceResult(s.name(), "interrupted", null, seconds(t0),
+                        failedDowntime, "interrupted", 0, 0, 0, 0, dryRun));
             } catch (CfsException e) {
-                result = SourceResult.failed(s.name(), seconds(t0), failedDowntime, e.getMessage());
+                result = failedDecoration.apply(SourceResult.failed(s.name(), seconds(t0), failedDowntime, e.getMessage()));
             } finally {
                 progress.done(s.name());
             }
@@ -260,55 +328,30 @@ public final class BackupOperation {
         requireNoUnfinishedRestore(s, vol.mountpoint());
         List<String> paths = List.of(vol.mountpoint());
         Consistency c = s.consistencyOrLive();
+        Integer stopTimeout = c == Consistency.STOP ? s.stopTimeoutSeconds() : null;
         List<Docker.Container> toQuiesce = c == Consistency.LIVE ? List.of()
                 : docker.containersUsing(s.volume()).stream().filter(Docker.Container::running).toList();
         if (toQuiesce.isEmpty() || dryRun) {
             Restic.BackupOutcome o = watched(s, request(s, paths, null, null, dryRun, false), null);
-            return fromOutcome(s, o, seconds(t0), 0, dryRun);
+            return fromOutcome(s, o, seconds(t0), 0, dryRun).withStop(stopTimeout, List.of());
         }
         // pass 1 while the containers run: it carries the bulk of the new data
         Restic.BackupOutcome pass1 = watched(s, request(s, paths, null, null, false, true), null);
         String pass1Id = pass1.summary().snapshotId();
         cancellation.check();
-        List<String> ids = toQuiesce.stream().map(Docker.Container::id).toList();
-        String action = c == Consistency.STOP ? "stop" : "pause";
-        journal.record(toQuiesce, action, s.volume(), "backup");
-        long down0 = System.nanoTime();
+        Quiesce q = Quiesce.prepare(docker, journal, cancellation, toQuiesce,
+                c == Consistency.STOP ? Quiesce.Action.STOP : Quiesce.Action.PAUSE, s.volume(), "backup",
+                s.stopTimeoutSeconds(), line -> log.accept(s.name() + ": " + line));
         Restic.BackupOutcome pass2 = null;
         RuntimeException failure = null;
-        String[] resumeFailure = new String[1];
-        double[] downtime = new double[1];
-        java.util.concurrent.atomic.AtomicBoolean resumed = new java.util.concurrent.atomic.AtomicBoolean();
-        Runnable resume = () -> {
-            if (!resumed.compareAndSet(false, true)) {
-                return;
-            }
-            try {
-                if (c == Consistency.STOP) {
-                    docker.start(ids);
-                } else {
-                    docker.unpause(ids);
-                }
-                journal.clear(ids);
-            } catch (CfsException e) {
-                // the journal keeps the entries: the next cfs-backup command retries the restart
-                resumeFailure[0] = e.getMessage();
-                log.accept(s.name() + ": could not resume containers: " + e.getMessage());
-            }
-            downtime[0] = seconds(down0);
-        };
         // a remote that dies in pass 2 must not keep the containers down: resume first, then fail
         RemoteWatch watch = new RemoteWatch(s.name(), progress, pass2RemoteLimitSeconds(), () -> {
             log.accept(s.name() + ": the remote has not answered for " + pass2RemoteLimitSeconds()
                     + " s during the quiesced pass: resuming the containers and abandoning the pass");
-            resume.run();
+            q.resume();
         });
         try {
-            if (c == Consistency.STOP) {
-                docker.stop(ids);
-            } else {
-                docker.pause(ids);
-            }
+            q.start();
             pass2 = restic.backup(request(s, paths, null, pass1Id, false, false),
                     progressOf(s), null, watch);
         } catch (RuntimeException e) {
@@ -318,18 +361,21 @@ public final class BackupOperation {
         }
         if (watch.fired()) {
             failure = CfsException.failed("the remote did not answer during the quiesced pass (restic retried for "
-                    + watch.firedSeconds() + " s): the containers were resumed after " + Math.round(downtime[0])
+                    + watch.firedSeconds() + " s): the containers were resumed after " + Math.round(q.downtimeSeconds())
                     + " s and the pass abandoned (no snapshot of the quiesced state this run)"
                     + (watch.lastLine() == null ? "" : " (restic: " + watch.lastLine().strip() + ")"));
             pass2 = null;
         }
-        resume.run();
-        String resumeErrorText = resumeFailure[0];
-        String pass1Warning = forgetPass1(s, pass1Id);
-        String resumeError = resumeErrorText;
+        q.close();
+        double downtime = q.downtimeSeconds();
+        List<String> killed = q.killed();
+        // a cancelled run cannot forget now (restic is interrupted at once): the next backup does
+        String pass1Warning = cancellation.isCancelled() ? null : forgetPass1(s, pass1Id);
+        SourceResult.Pass first = pass(1, pass1);
+        String resumeError = q.resumeError();
         if (resumeError != null) {
             // a container left stopped is a failed source, whatever the snapshot: name it
-            String names = String.join(", ", toQuiesce.stream().map(Docker.Container::name).toList());
+            String names = q.names();
             String msg = "container " + names + " could not be " + (c == Consistency.STOP ? "started" : "unpaused")
                     + " again after the backup (" + resumeError + "); it is left "
                     + (c == Consistency.STOP ? "stopped" : "paused")
@@ -338,17 +384,28 @@ public final class BackupOperation {
                 msg = failure.getMessage() + "; " + msg;
             }
             var sum = pass2 == null ? null : pass2.summary();
-            return new SourceResult(s.name(), "failed", sum == null ? null : sum.snapshotId(), seconds(t0), downtime[0],
+            return new SourceResult(s.name(), "failed", sum == null ? null : sum.snapshotId(), seconds(t0), downtime,
                     msg, sum == null ? 0 : sum.filesNew(), sum == null ? 0 : sum.filesChanged(),
                     sum == null ? 0 : sum.dataAdded(), sum == null ? 0 : sum.totalBytesProcessed(), false)
-                    .withWarning(pass1Warning);
+                    .withWarning(pass1Warning).withStop(stopTimeout, killed)
+                    .withPasses(first, sum == null ? null : pass(2, pass2));
         }
         if (failure != null) {
-            // the source failed after its containers were down: the result keeps the real downtime
-            failedDowntime = downtime[0];
+            // the source failed after its containers were down: the result keeps the real downtime,
+            // the stop's figures and what pass 1 uploaded
+            failedDowntime = downtime;
+            failedDecoration = r -> r.withStop(stopTimeout, killed).withPasses(first, null);
             throw failure;
         }
-        return fromOutcome(s, pass2, seconds(t0), downtime[0], false).withWarning(pass1Warning);
+        return fromOutcome(s, pass2, seconds(t0), downtime, false).withWarning(pass1Warning)
+                .withStop(stopTimeout, killed).withPasses(first, pass(2, pass2));
+    }
+
+    private static SourceResult.Pass pass(int n, Restic.BackupOutcome o) {
+        var sum = o == null ? null : o.summary();
+        return sum == null ? new SourceResult.Pass(n, null, 0, 0, 0, 0)
+                : new SourceResult.Pass(n, sum.snapshotId(), sum.filesNew(), sum.filesChanged(), sum.dataAdded(),
+                        sum.totalBytesProcessed());
     }
 
     /** Forgets a first-pass snapshot; returns the warning for the result when it stays (the next backup retries). */
@@ -426,6 +483,12 @@ public final class BackupOperation {
         var sum = o.summary();
         String status = o.exitCode() == 3 ? "partial" : "ok";
         String error = null;
+        if (cancellation.isCancelled() && sum != null && !dryRun) {
+            // restic had saved its snapshot when the cancel came: what really happened is recorded
+            return new SourceResult(s.name(), "interrupted", sum.snapshotId(), duration, downtime,
+                    "interrupted after restic saved snapshot " + sum.snapshotId(), sum.filesNew(), sum.filesChanged(),
+                    sum.dataAdded(), sum.totalBytesProcessed(), false);
+        }
         if (o.exitCode() == 3) {
             error = "some files could not be read (" + o.errors().size() + ")"
                     + (o.errors().isEmpty() ? "" : ": " + o.errors().get(0).describe());

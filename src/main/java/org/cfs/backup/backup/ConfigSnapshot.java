@@ -83,6 +83,14 @@ public final class ConfigSnapshot {
      * state dir, else the newest {@value Snapshot#CONFIG_TAG} snapshot's hash tag).
      */
     public Outcome save() {
+        return save(null);
+    }
+
+    /**
+     * {@link #save()} with this host's snapshots already listed by the run (null: ask restic), so
+     * that a run that looked at the repository before its sources pays no second restic start.
+     */
+    Outcome save(List<Snapshot> known) {
         Path file = config.file();
         if (file == null || !Files.isRegularFile(file)) {
             return new Outcome("skipped", null);
@@ -104,7 +112,8 @@ public final class ConfigSnapshot {
         if (hash.equals(kept)) {
             return new Outcome("unchanged", null);
         }
-        Snapshot newest = restic.snapshots(config.host(), List.of(Snapshot.CONFIG_TAG)).stream()
+        List<Snapshot> configs = known != null ? known : restic.snapshots(config.host(), List.of(Snapshot.CONFIG_TAG));
+        Snapshot newest = configs.stream()
                 .filter(Snapshot::isConfigSnapshot).max(Comparator.comparing(Snapshot::time)).orElse(null);
         String id;
         if (newest != null && newest.hasTag(HASH_PREFIX + hash)) {
@@ -125,9 +134,9 @@ public final class ConfigSnapshot {
     }
 
     /** {@link #save} for the end of a backup run: a failure is said (stderr, audit log), never fails the run. */
-    public Outcome saveAfterBackup() {
+    public Outcome saveAfterBackup(List<Snapshot> known) {
         try {
-            Outcome o = save();
+            Outcome o = save(known);
             if ("saved".equals(o.result())) {
                 log.accept("saved the config as snapshot " + o.snapshotId() + " (tagged " + Snapshot.CONFIG_TAG + ")");
                 auditLog.record("config-snapshot", "ok", "snapshot=" + o.snapshotId());

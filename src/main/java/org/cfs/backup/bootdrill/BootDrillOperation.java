@@ -576,7 +576,7 @@ public final class BootDrillOperation {
     /** Removes one scratch thing and drops its journal entry; a failure is logged and left to the next command. */
     private void removeQuietly(ScratchJournal.Kind kind, String ref) {
         try {
-            ScratchJournal.remove(new ScratchJournal.Entry(0, null, command, kind, ref, null, null), docker);
+            ScratchReconcile.remove(new ScratchJournal.Entry(0, null, command, kind, ref, null, null), docker);
             journal.clear(kind, ref);
         } catch (IOException | CfsException e) {
             log.accept("could not remove scratch " + kind.name().toLowerCase(Locale.ROOT) + " " + ref + " (the next command"

@@ -39,6 +39,20 @@ final class BackupCommand extends BaseCommand {
                         r.downtimeS() > 0 ? String.format(Locale.ROOT, " downtime %.1fs", r.downtimeS()) : "",
                         r.status().equals("failed") ? "" : " added " + Size.human(r.dataAdded()),
                         r.error() == null ? "" : "  " + r.error());
+                // issue 14: the stop's time-out (dry run: what a run would use), both passes, kills
+                if (r.stopTimeoutS() != null && r.dryRun()) {
+                    out().printf(Locale.ROOT, "%-20s consistency stop, stop-timeout %ds (docker stop -t)%n", "",
+                            r.stopTimeoutS());
+                }
+                if (r.passes() != null && r.passes().size() == 2) {
+                    out().printf(Locale.ROOT, "%-20s added %s live (pass 1) + %s quiesced (pass 2)%n", "",
+                            Size.human(r.passes().get(0).dataAdded()), Size.human(r.passes().get(1).dataAdded()));
+                }
+                if (!r.stopKilled().isEmpty()) {
+                    out().printf(Locale.ROOT, "%-20s %s needed the kill: no exit within stop-timeout %ds after SIGTERM;"
+                            + " %s%n", "", String.join(", ", r.stopKilled()), r.stopTimeoutS(),
+                            org.cfs.backup.quiesce.Quiesce.KILL_ADVICE);
+                }
             }
             out().println("backup " + report.status());
         }

@@ -162,7 +162,8 @@ public final class Services {
 
     public Docker docker() {
         if (docker == null) {
-            docker = new Docker(binary("docker"), runner, 30);
+            // Docker's own 10 s (was 30): a source's stop-timeout overrides it for its containers (issue 14)
+            docker = new Docker(binary("docker"), runner, Docker.DEFAULT_STOP_TIMEOUT_SECONDS);
         }
         return docker;
     }
@@ -222,15 +223,23 @@ public final class Services {
         // container is resumed on a mixed volume (issue 11)
         java.util.function.Predicate<QuiesceJournal.Entry> hold = reconcileSwaps(audit);
         // boot drills (issue 16): scratch containers, volumes, folders and processes of a dead run
-        new org.cfs.backup.state.ScratchJournal(config.stateDir()).reconcile(docker(), line -> {
+        org.cfs.backup.bootdrill.ScratchReconcile.reconcile(new org.cfs.backup.state.ScratchJournal(config.stateDir()),
+                docker(), line -> {
             err.println("cfs-backup: " + line);
             audit.record("reconcile", "removed", line);
         });
-        List<QuiesceJournal.Entry> handled = new QuiesceJournal(config.stateDir()).reconcile(docker(), line -> {
+        AlertPolicy policy = new AlertPolicy(alerts());
+        List<QuiesceJournal.Entry> handled = org.cfs.backup.quiesce.QuiesceReconcile.reconcile(
+                new QuiesceJournal(config.stateDir()), docker(), line -> {
             err.println("cfs-backup: " + line);
             audit.record("reconcile", "resumed", line);
-        }, hold);
-        AlertPolicy policy = new AlertPolicy(alerts());
+        }, e -> {
+            boolean held = hold.test(e);
+            if (held) {
+                policy.held(e.name(), e.volume()); // the app is down until the swap is finished
+            }
+            return held;
+        });
         // cleared by the next good backup: a crash a human should hear about
         handled.forEach(policy::reconciled);
         if (!handled.isEmpty()) {

@@ -56,6 +56,10 @@ final class StatusCommand extends BaseCommand {
                     src.lastBootDrill() == null ? "" : ", boot drill " + when(src.lastBootDrill(), d.now(), zone) + " "
                             + src.lastBootDrillStatus() + (src.lastBootDrillSecondsToHealthy() == null ? ""
                             : String.format(Locale.ROOT, " (healthy after %.1fs)", src.lastBootDrillSecondsToHealthy())));
+            if (src.lastStopAdvice() != null) {
+                out().printf(Locale.ROOT, "  %-20s %s: %s%n", "", String.join(", ", src.lastStopKilled()),
+                        src.lastStopAdvice());
+            }
         }
         if (d.repositoryError() != null) {
             out().println("  repository: " + d.repositoryError());

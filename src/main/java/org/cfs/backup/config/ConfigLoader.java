@@ -528,9 +528,29 @@ public final class ConfigLoader {
                 }
                 hook(k + ".restore-command", s.restoreCommand());
                 bootDrill(k + ".boot-drill", s);
+                stopTimeout(k + ".stop-timeout", s);
                 out.add(s);
             }
             return List.copyOf(out);
+        }
+
+        /** {@code stop-timeout} of one source (issue 14): a duration, at most an hour, volume sources only. */
+        private void stopTimeout(String key, SourceConfig s) {
+            if (s.stopTimeout() == null) {
+                return;
+            }
+            if (s.volume() == null) {
+                throw error(key, "applies to volume sources only (the containers using the volume are stopped)");
+            }
+            java.time.Duration d;
+            try {
+                d = Durations.parse(s.stopTimeout());
+            } catch (IllegalArgumentException e) {
+                throw error(key, e.getMessage());
+            }
+            if (d.toSeconds() > 3600) {
+                throw error(key, s.stopTimeout() + " is more than an hour (the containers stay down that long)");
+            }
         }
 
         /** {@code boot-drill:} of one source (issue 16). */

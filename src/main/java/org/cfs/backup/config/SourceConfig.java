@@ -21,7 +21,28 @@ public record SourceConfig(
         List<String> after,
         List<String> drillCommand,
         List<String> restoreCommand,
-        BootDrillConfig bootDrill) {
+        BootDrillConfig bootDrill,
+        String stopTimeout) {
+
+    /** Docker's own {@code docker stop} time-out, the default of {@code stop-timeout} (issue 14). */
+    public static final int DEFAULT_STOP_TIMEOUT_SECONDS = 10;
+
+    /** Without {@code stop-timeout} (issue 14). */
+    public SourceConfig(String name, String volume, String path, List<String> paths, List<String> command,
+                        String stdinFilename, Consistency consistency, List<String> exclude, List<String> before,
+                        List<String> after, List<String> drillCommand, List<String> restoreCommand,
+                        BootDrillConfig bootDrill) {
+        this(name, volume, path, paths, command, stdinFilename, consistency, exclude, before, after, drillCommand,
+                restoreCommand, bootDrill, null);
+    }
+
+    /**
+     * Seconds {@code docker stop} waits after SIGTERM before it kills a container of this source
+     * ({@code stop-timeout}, a duration such as {@code 30s}; default Docker's 10 s).
+     */
+    public int stopTimeoutSeconds() {
+        return stopTimeout == null ? DEFAULT_STOP_TIMEOUT_SECONDS : (int) Durations.parse(stopTimeout).toSeconds();
+    }
 
     /** Without {@code restore-command} (issue 12) and {@code boot-drill} (issue 16). */
     public SourceConfig(String name, String volume, String path, List<String> paths, List<String> command,

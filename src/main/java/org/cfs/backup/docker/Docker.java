@@ -26,15 +26,18 @@ public final class Docker {
     }
 
     public Docker(ProcessRunner runner) {
-        this("docker", runner, 30);
+        this("docker", runner, DEFAULT_STOP_TIMEOUT_SECONDS);
     }
+
+    /** Docker's own {@code docker stop} time-out: SIGTERM, then SIGKILL after this many seconds. */
+    public static final int DEFAULT_STOP_TIMEOUT_SECONDS = 10;
 
     /** A named volume as the engine reports it. */
     public record Volume(String name, String driver, String mountpoint) {
     }
 
     /** A container and its state ({@code running}, {@code paused}, {@code exited}, ...). */
-    public record Container(String id, String name, String state) {
+    public record Container(String id, String name, String state) implements org.cfs.backup.state.QuiesceJournal.Target {
         public boolean running() {
             return "running".equals(state);
         }
@@ -134,6 +137,40 @@ public final class Docker {
         if (!containers.isEmpty()) {
             docker("stopping containers", concat(List.of("stop", "-t", Integer.toString(stopTimeoutSeconds)), containers));
         }
+    }
+
+    /**
+     * How one {@code docker stop} went: its seconds, and whether the container had to be killed
+     * (it did not exit within the time-out after SIGTERM: exit code 137 and the time-out used up).
+     */
+    public record Stopped(String container, double seconds, Integer exitCode, boolean killed) {
+    }
+
+    /**
+     * Stops one container with this time-out ({@code docker stop -t}); never interrupted by a
+     * cancel (the engine finishes a stop anyway, and a start before its end would be undone).
+     */
+    public Stopped stop(String container, int timeoutSeconds) {
+        long t0 = System.nanoTime();
+        docker("stopping container " + container, "stop", "-t", Integer.toString(timeoutSeconds), container);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Integer exit = null;
+        ProcessResult r = runner.run(ProcessSpec.of(binary, "inspect", "--format", "{{.State.ExitCode}}", container)
+                .survivesCancel().build());
+        if (r.ok()) {
+            try {
+                exit = Integer.parseInt(r.stdout().strip());
+            } catch (NumberFormatException e) {
+                // unknown: judged by the time alone
+            }
+        }
+        return new Stopped(container, Math.round(seconds * 1000) / 1000.0, exit, killed(exit, seconds, timeoutSeconds));
+    }
+
+    /** SIGKILL's exit status (128 + 9) after the whole time-out: the container ignored SIGTERM. */
+    static boolean killed(Integer exitCode, double seconds, int timeoutSeconds) {
+        boolean waitedOut = seconds >= timeoutSeconds - 0.5;
+        return exitCode == null ? waitedOut && timeoutSeconds > 0 : exitCode == 137 && waitedOut;
     }
 
     public void start(List<String> containers) {

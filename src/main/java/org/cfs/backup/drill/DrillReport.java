@@ -8,6 +8,11 @@ import org.cfs.backup.JobReport;
 
 /** {@code drill --json}: {@code {"passed", "sources": [...]}}. */
 public record DrillReport(boolean passed, List<SourceDrill> sources) implements JobReport {
+    /** Passed when every source passed. */
+    public static DrillReport of(List<SourceDrill> sources) {
+        return new DrillReport(sources.stream().allMatch(SourceDrill::passed), List.copyOf(sources));
+    }
+
     @Override
     public Job job() {
         return Job.DRILL;

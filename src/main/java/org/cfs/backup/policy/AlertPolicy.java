@@ -34,6 +34,8 @@ import org.cfs.backup.state.QuiesceJournal;
 public final class AlertPolicy {
     /** Key prefix of the alert raised when the quiesce journal had to resume a container. */
     public static final String RECONCILED = "reconciled:";
+    /** A container kept stopped because its volume's in-place restore is unfinished. */
+    public static final String HELD = "held:";
     /** Key of an upload that may not fit the day's Drive cap or the free space. */
     public static final String UPLOAD = "upload-estimate";
     static final String AUDIT = "audit:";
@@ -95,6 +97,13 @@ public final class AlertPolicy {
                 default -> {
                     // interrupted: neither a failure nor a success of the source
                 }
+            }
+            // issue 14: a snapshot less than half of the previous one (an emptied source), at backup time
+            if (s.shrunk() != null) {
+                alerts.raise("backup-shrunk:" + s.source(), Severity.CRITICAL, "backup of " + s.source() + " shrank",
+                        s.shrunk());
+            } else if (s.snapshotId() != null && !s.status().equals("interrupted")) {
+                alerts.clear("backup-shrunk:" + s.source(), "backup of " + s.source() + " no longer shrunk");
             }
             if (!s.status().equals("interrupted")) {
                 // a good snapshot with something left behind (a first pass that could not be forgotten)
@@ -215,8 +224,22 @@ public final class AlertPolicy {
         }
     }
 
+    /**
+     * A container that a crashed run left stopped or paused stays so, because an in-place restore of
+     * its volume is unfinished (starting it would run the app on a half-swapped volume): the app is
+     * down until a human finishes the restore, so {@code held:CONTAINER} is critical. Cleared when the
+     * container is resumed.
+     */
+    public void held(String container, String volume) {
+        alerts.raise(HELD + container, Severity.CRITICAL, "container " + container + " is held down: its volume's restore is unfinished",
+                "an in-place restore of volume " + volume + " did not finish (its run died), so cfs-backup keeps container "
+                        + container + " stopped rather than start it on a half-restored volume. Run any cfs-backup command"
+                        + " to finish or roll back the swap (e.g. 'cfs-backup status'); see docs/disaster-recovery.md.");
+    }
+
     /** A container that a crashed run left stopped or paused was resumed; cleared by the next good backup. */
     public void reconciled(QuiesceJournal.Entry e) {
+        alerts.clear(HELD + e.name(), "container " + e.name() + " was resumed");
         alerts.raise(RECONCILED + e.name(), Severity.WARNING,
                 "container " + e.name() + " restarted after a crashed cfs-backup " + e.command(),
                 "cfs-backup pid " + e.pid() + " died while container " + e.name() + " (volume " + e.volume()

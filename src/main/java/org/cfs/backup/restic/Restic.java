@@ -201,7 +201,10 @@ public final class Restic {
             b.env("RESTIC_PROGRESS_FPS", "0.1");
         }
         ProcessResult r = runner.run(b.build());
-        if (r.cancelled() || r.exitCode() == 130) {
+        // issue 14: a cancel that came after restic saved its snapshot (exit 0/3 with a summary) is no
+        // lost run: the outcome is returned and the caller, seeing the cancel, records the snapshot
+        boolean saved = (r.exitCode() == 0 || r.exitCode() == 3) && parser.summary() != null;
+        if (r.cancelled() && !saved || r.exitCode() == 130) {
             throw new ResticException("restic backup", ResticError.INTERRUPTED, r.exitCode(), "");
         }
         if ((r.exitCode() == 0 || r.exitCode() == 3) && parser.summary() != null) {

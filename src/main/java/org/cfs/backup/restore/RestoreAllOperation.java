@@ -29,6 +29,21 @@ public final class RestoreAllOperation {
     /** One source's outcome ({@code restore --all --json}'s {@code sources}). */
     public record SourceOutcome(String source, String kind, String status, String snapshotId, String target,
                                 String detail, String error, double durationS, RestoreReport report) {
+        /** The source restored (or, in a dry run, checked) by {@link RestoreOperation}. */
+        public static SourceOutcome restored(String source, String kind, RestoreReport report, String detail,
+                                             double durationS) {
+            return new SourceOutcome(source, kind, "ok", report.snapshotId(), report.target(), detail, null, durationS,
+                    report);
+        }
+
+        /** A dry run that stops before the restore: what it would do to {@code target}. */
+        public static SourceOutcome planned(String source, String kind, String target, String detail, double durationS) {
+            return new SourceOutcome(source, kind, "ok", null, target, detail, null, durationS, null);
+        }
+
+        public static SourceOutcome failed(String source, String kind, String error, double durationS) {
+            return new SourceOutcome(source, kind, "failed", null, null, null, error, durationS, null);
+        }
     }
 
     /** {@code restore --all --json}. */
@@ -79,25 +94,25 @@ public final class RestoreAllOperation {
         long failed = outcomes.stream().filter(o -> o.status().equals("failed")).count();
         String status = failed == 0 ? "ok" : failed == outcomes.size() ? "failed" : "partial";
         return new Report(status, dryRun, host != null ? host : config.host(), List.copyOf(outcomes),
-                RestoreOperation.seconds(t0));
+                RestoreContext.seconds(t0));
     }
 
     private SourceOutcome one(SourceConfig s, boolean dryRun, String host) {
         long t0 = System.nanoTime();
         String kind = s.kind().name().toLowerCase(java.util.Locale.ROOT);
         if (s.kind() == SourceConfig.Kind.COMMAND && s.restoreCommand() == null) {
-            return new SourceOutcome(s.name(), kind, "failed", null, null, null, "no restore-command: set one (e.g. "
+            return SourceOutcome.failed(s.name(), kind, "no restore-command: set one (e.g. "
                     + "[docker, exec, -i, mariadb, mariadb]) or load the dump with 'restore " + s.name() + " --pipe-to'",
-                    RestoreOperation.seconds(t0), null);
+                    RestoreContext.seconds(t0));
         }
         boolean createdVolume = false;
         List<String> made = new ArrayList<>();
         try {
             if (s.kind() == SourceConfig.Kind.VOLUME && !volumeExists(s.volume())) {
                 if (dryRun) {
-                    return new SourceOutcome(s.name(), kind, "ok", null, s.volume(), "volume " + s.volume()
-                            + " is missing: it would be created and the latest snapshot restored into it", null,
-                            RestoreOperation.seconds(t0), null);
+                    return SourceOutcome.planned(s.name(), kind, s.volume(), "volume " + s.volume()
+                            + " is missing: it would be created and the latest snapshot restored into it",
+                            RestoreContext.seconds(t0));
                 }
                 docker.run("creating volume " + s.volume(), "volume", "create", s.volume());
                 createdVolume = true;
@@ -124,15 +139,13 @@ public final class RestoreAllOperation {
                         + (made.isEmpty() ? "" : "; made " + String.join(", ", made))
                         + (r.containersStopped().isEmpty() ? "" : "; restarted " + String.join(", ", r.containersStopped()));
             }
-            return new SourceOutcome(s.name(), kind, "ok", r.snapshotId(), r.target(), detail, null,
-                    RestoreOperation.seconds(t0), r);
+            return SourceOutcome.restored(s.name(), kind, r, detail, RestoreContext.seconds(t0));
         } catch (CancelledException e) {
             removeCreated(s, createdVolume);
             throw e;
         } catch (CfsException e) {
             removeCreated(s, createdVolume);
-            return new SourceOutcome(s.name(), kind, "failed", null, null, null, e.getMessage(),
-                    RestoreOperation.seconds(t0), null);
+            return SourceOutcome.failed(s.name(), kind, e.getMessage(), RestoreContext.seconds(t0));
         }
     }
 

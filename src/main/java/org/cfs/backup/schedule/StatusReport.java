@@ -36,7 +36,7 @@ public final class StatusReport {
                                Long size, Double durationS, Double downtimeS, Long dataAdded,
                                Instant lastSuccess, Instant newestSnapshotTime, Long snapshotAgeS, Boolean stale,
                                Instant lastBootDrill, String lastBootDrillStatus, Double lastBootDrillSecondsToHealthy,
-                               Instant lastPassedBootDrill) {
+                               Instant lastPassedBootDrill, List<String> lastStopKilled, String lastStopAdvice) {
     }
 
     /** One job: last run (start), its outcome, the next fire time. */
@@ -115,7 +115,9 @@ public final class StatusReport {
                     newest == null ? null : java.time.Duration.between(newest, now).toSeconds(), stale,
                     boot == null ? null : boot.end(), boot == null ? null : boot.status(),
                     bootOk == null || bootOk.figures() == null ? null : asDouble(bootOk.figures().get("seconds_to_healthy")),
-                    bootOk == null ? null : bootOk.end()));
+                    bootOk == null ? null : bootOk.end(), stopKilled(f), stopKilled(f).isEmpty() ? null
+                            : "the last stop needed the kill (no exit within stop-timeout "
+                            + f.get("stop_timeout_s") + " s after SIGTERM): " + org.cfs.backup.quiesce.Quiesce.KILL_ADVICE));
         }
         List<JobStatus> jobs = new ArrayList<>();
         Daemon.crons(config.schedule()).forEach((job, cron) -> {
@@ -126,6 +128,11 @@ public final class StatusReport {
         return new Document(now, config.host(), daemon(config.stateDir()), sources, jobs,
                 lastQuotaSample(config.stateDir()), alerts.open(), repoError,
                 RunningOperation.parse(OperationLock.currentHolder(config.stateDir().resolve("lock"))));
+    }
+
+    /** Containers the source's last backup had to kill to stop (issue 14), from its figures. */
+    private static List<String> stopKilled(Map<String, Object> f) {
+        return f.get("stop_killed") instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
     }
 
     private static Long asLong(Object o) {

@@ -4,25 +4,20 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.function.Consumer;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import org.cfs.backup.CfsException;
-import org.cfs.backup.docker.Docker;
 
 /**
  * The crash-safe record of the throw-away things a boot drill makes (issue 16): scratch
  * containers, scratch volumes, scratch folders (a MariaDB datadir) and processes (a throw-away
  * {@code mariadbd}). Each is written here (temp file, fsync, rename, under a file lock) before it
  * is made and dropped once it is removed; any later cfs-backup command removes what a dead owner
- * (kill -9, power loss) left behind. Only things this journal names are ever removed: scratch
+ * (kill -9, power loss) left behind ({@code bootdrill.ScratchReconcile}: this package knows no Docker). Only things this journal names are ever removed: scratch
  * names all start with {@code cfs-bootdrill-}, and a journal entry for anything else is refused.
  */
 public final class ScratchJournal {
@@ -79,7 +74,7 @@ public final class ScratchJournal {
         return entriesNow();
     }
 
-    static boolean isScratchName(Kind kind, String ref) {
+    public static boolean isScratchName(Kind kind, String ref) {
         if (ref == null) {
             return false;
         }
@@ -91,128 +86,14 @@ public final class ScratchJournal {
         return ref.startsWith(PREFIX);
     }
 
-    /**
-     * Removes what dead owners left behind (processes first, then containers, volumes, folders)
-     * and drops their entries; entries of a live owner are left to it.
-     *
-     * @return the entries that were removed
-     */
-    public List<Entry> reconcile(Docker docker, Consumer<String> log) {
-        if (!Files.exists(file)) {
-            return List.of();
-        }
-        List<Entry> handled = new ArrayList<>();
-        update(entries -> {
-            List<Entry> remaining = new ArrayList<>();
-            List<Entry> dead = new ArrayList<>();
-            for (Entry e : entries) {
-                (ownerAlive(e) ? remaining : dead).add(e);
-            }
-            dead.sort(java.util.Comparator.comparing(Entry::kind, (a, b) -> order(a) - order(b)));
-            for (Entry e : dead) {
-                try {
-                    remove(e, docker);
-                    handled.add(e);
-                    log.accept("removed scratch " + e.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + e.ref()
-                            + " left by dead cfs-backup pid " + e.pid() + " (" + e.command() + ")");
-                } catch (CfsException | IOException ex) {
-                    remaining.add(e);
-                    log.accept("could not remove scratch " + e.kind().name().toLowerCase(java.util.Locale.ROOT) + " "
-                            + e.ref() + ": " + ex.getMessage());
-                }
-            }
-            entries.clear();
-            entries.addAll(remaining);
-        });
-        return handled;
+    /** True when the journal file exists (there may be something to reconcile). */
+    public boolean exists() {
+        return Files.exists(file);
     }
 
-    private static int order(Kind k) {
-        return switch (k) {
-            case PROCESS -> 0;
-            case CONTAINER -> 1;
-            case VOLUME -> 2;
-            case PATH -> 3;
-        };
-    }
-
-    /** Removes one scratch thing; a thing already gone is fine. */
-    public static void remove(Entry e, Docker docker) throws IOException {
-        switch (e.kind()) {
-            case PROCESS -> killProcess(Long.parseLong(e.ref()), e.detail());
-            case CONTAINER -> {
-                if (!isScratchName(e.kind(), e.ref())) {
-                    throw new IOException("refusing to remove " + e.ref() + ": not a scratch name");
-                }
-                docker.removeContainerIfExists(e.ref());
-            }
-            case VOLUME -> {
-                if (!isScratchName(e.kind(), e.ref())) {
-                    throw new IOException("refusing to remove " + e.ref() + ": not a scratch name");
-                }
-                docker.removeVolumeIfExists(e.ref());
-            }
-            case PATH -> {
-                if (!isScratchName(e.kind(), e.ref())) {
-                    throw new IOException("refusing to remove " + e.ref() + ": not a scratch name");
-                }
-                // a process still working in the folder (mariadb-install-db's bootstrap server) goes first
-                killProcessesUsing(e.ref());
-                deleteTree(Path.of(e.ref()));
-            }
-        }
-    }
-
-    /** Kills the process when it is still the one meant (its command line holds {@code marker}); waits for its end. */
-    static void killProcess(long pid, String marker) throws IOException {
-        Optional<ProcessHandle> h = ProcessHandle.of(pid);
-        if (h.isEmpty() || !h.get().isAlive()) {
-            return;
-        }
-        String cmdline;
-        try {
-            cmdline = Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ');
-        } catch (IOException ex) {
-            return; // gone meanwhile
-        }
-        if (marker == null || !cmdline.contains(marker)) {
-            return; // the pid was reused by another program: not ours to kill
-        }
-        h.get().destroyForcibly();
-        try {
-            h.get().onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException ex) {
-            throw new IOException("process " + pid + " did not end after SIGKILL");
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting for process " + pid);
-        } catch (java.util.concurrent.ExecutionException ex) {
-            // ended
-        }
-    }
-
-    /** Kills every process whose command line names the scratch folder (only called for scratch names). */
-    static void killProcessesUsing(String folder) throws IOException {
-        long self = ProcessHandle.current().pid();
-        try (var procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
-            for (Path p : procs) {
-                long pid = Long.parseLong(p.getFileName().toString());
-                if (pid == self) {
-                    continue;
-                }
-                String cmdline;
-                try {
-                    cmdline = Files.readString(p.resolve("cmdline")).replace('\0', ' ');
-                } catch (IOException | RuntimeException ex) {
-                    continue;
-                }
-                if (cmdline.contains(folder + "/") || cmdline.contains(folder + " ") || cmdline.endsWith(folder)) {
-                    killProcess(pid, folder);
-                }
-            }
-        } catch (java.nio.file.NoSuchFileException ex) {
-            // no /proc: nothing to find
-        }
+    /** One locked read-modify-write of the entries (the reconcile's, {@code bootdrill.ScratchReconcile}). */
+    public void change(java.util.function.Consumer<List<Entry>> change) {
+        update(change);
     }
 
     /** Deletes a tree ({@link Trees#delete}). */
@@ -221,7 +102,7 @@ public final class ScratchJournal {
     }
 
 
-    static boolean ownerAlive(Entry e) {
+    public static boolean ownerAlive(Entry e) {
         return Owner.alive(e.pid(), e.pidStart());
     }
 

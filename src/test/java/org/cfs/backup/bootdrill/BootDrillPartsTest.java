@@ -95,7 +95,7 @@ class BootDrillPartsTest {
         assertFalse(Files.exists(j.file()));
         // the owner is alive (this JVM): nothing of it is touched by a reconcile
         j.record(ScratchJournal.Kind.PATH, dir.resolve("cfs-bootdrill-b-1-x").toString(), null, "drill --boot");
-        assertEquals(List.of(), j.reconcile(null, l -> { }));
+        assertEquals(List.of(), ScratchReconcile.reconcile(j, null, l -> { }));
         assertEquals(1, j.entries().size());
     }
 
@@ -112,7 +112,7 @@ class BootDrillPartsTest {
         Files.writeString(j.file(), "[{\"pid\": " + gone.pid() + ", \"command\": \"drill --boot\", \"kind\": \"PATH\","
                 + " \"ref\": \"" + scratch + "\"}]");
         List<String> log = new java.util.ArrayList<>();
-        assertEquals(1, j.reconcile(null, log::add).size());
+        assertEquals(1, ScratchReconcile.reconcile(j, null, log::add).size());
         assertFalse(Files.exists(scratch));
         assertTrue(Files.exists(other));
         assertFalse(Files.exists(j.file()));

@@ -171,6 +171,32 @@ class FaultsIT {
     }
 
     @Test
+    void aRunKilledAfterATidyRunStillHasItsFirstPassForgottenByTheNextBackup() throws Exception {
+        // a clean run marks the repository tidy, so the next run skips its look for leftovers;
+        // a run killed in its second pass must take that mark away before it leaves a first pass behind
+        String vol = env.volume("d5t");
+        String ctr = env.container("d5t", vol);
+        Files.writeString(env.mountpoint(vol).resolve("db"), "data");
+        env.writeConfig("  - name: d5t\n    volume: " + vol + "\n    consistency: stop\n");
+        init();
+        ItEnv.Run clean = env.cli("backup", "--json");
+        assertEquals(0, clean.exit(), clean.err());
+        assertTrue(Files.exists(env.dir.resolve("state/backup.tidy")), "a clean run leaves the mark");
+
+        Files.writeString(env.mountpoint(vol).resolve("db"), "changed");
+        ItEnv.Run crashed = child(java.util.Map.of("CFS_BACKUP_RESTIC",
+                Path.of("src/test/scripts/crash-in-pass2-restic.sh").toAbsolutePath().toString()), "backup", "--json");
+        assertEquals(137, crashed.exit(), "killed: " + crashed.err());
+        assertEquals(1, tagged(snapshots(), "cfs-pass1"), "the crash left its first pass");
+
+        ItEnv.Run next = env.cli("backup", "--json");
+        assertEquals(0, next.exit(), next.err());
+        assertEquals(0, tagged(snapshots(), "cfs-pass1"), "the next backup forgot it");
+        assertEquals("running", ItEnv.state(ctr));
+        assertTrue(Files.exists(env.dir.resolve("state/backup.tidy")));
+    }
+
+    @Test
     void aFirstPassThatCannotBeForgottenIsAWarningInTheResult() throws Exception {
         String vol = env.volume("d5c");
         String ctr = env.container("d5c", vol);

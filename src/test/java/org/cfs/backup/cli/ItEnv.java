@@ -124,7 +124,9 @@ public final class ItEnv implements AutoCloseable {
     public String container(String suffix, String volume) {
         String name = "cfs-it-" + id + "-" + suffix;
         // --init: PID 1 forwards SIGTERM, so docker stop does not wait out its timeout
-        sh("docker", "run", "-d", "--init", "--name", name, "-v", volume + ":/data", IMAGE, "/bin/sleep", "3600");
+        // no network: none is needed, and the engine's docker0 bridge may be gone on a shared host
+        sh("docker", "run", "-d", "--init", "--network", "none", "--name", name, "-v", volume + ":/data", IMAGE,
+                "/bin/sleep", "3600");
         containers.add(name);
         return name;
     }

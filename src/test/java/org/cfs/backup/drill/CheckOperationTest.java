@@ -128,8 +128,8 @@ class CheckOperationTest {
 
     @Test
     void mariadbDumpDetection() {
-        assertTrue(DrillOperation.isMariadbDump(List.of("docker", "exec", "mariadb", "mariadb-dump", "--all-databases")));
-        assertTrue(DrillOperation.isMariadbDump(List.of("sh", "-c", "mysqldump --all-databases | gzip")));
-        assertTrue(!DrillOperation.isMariadbDump(List.of("pg_dump", "db")));
+        assertTrue(DumpDrill.isMariadbDump(List.of("docker", "exec", "mariadb", "mariadb-dump", "--all-databases")));
+        assertTrue(DumpDrill.isMariadbDump(List.of("sh", "-c", "mysqldump --all-databases | gzip")));
+        assertTrue(!DumpDrill.isMariadbDump(List.of("pg_dump", "db")));
     }
 }

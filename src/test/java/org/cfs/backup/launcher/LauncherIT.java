@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,11 @@ class LauncherIT {
     }
 
     private Run run(String extraOpts, String... args) throws Exception {
+        return run(null, extraOpts, args);
+    }
+
+    /** As {@link #run(String, String...)}, with {@code javaHome}'s bin first on the PATH when not null. */
+    private Run run(Path javaHome, String extraOpts, String... args) throws Exception {
         Path out = Files.createTempFile("launcher", ".out");
         Path err = Files.createTempFile("launcher", ".err");
         try {
@@ -43,6 +49,9 @@ class LauncherIT {
             env.put("CFS_BACKUP_JAR", JAR.toString());
             env.put("CFS_BACKUP_CDS_DIR", cds.toString());
             env.put("CFS_BACKUP_JAVA_EXTRA_OPTS", extraOpts);
+            if (javaHome != null) {
+                env.put("PATH", javaHome.resolve("bin") + ":" + env.get("PATH"));
+            }
             Process p = pb.start();
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "launcher did not finish");
             return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
@@ -75,6 +84,31 @@ class LauncherIT {
         assertTrue(again.err().contains("cfs-backup-" + build + "-drill.jsa"), again.err());
         assertTrue(again.err().contains("Mapped dynamic region"), "archive not used:\n" + again.err());
         assertFalse(again.err().contains("Unable to use shared archive"), again.err());
+    }
+
+    @Test
+    void anArchiveOlderThanTheJvmIsMadeAgain(@TempDir Path jdk) throws Exception {
+        // regression: after an update of the JVM, the JVM refuses the old archive without a word and
+        // the launcher, seeing the file, never made a new one: every start went without
+        Path realJava = Path.of(System.getProperty("java.home"), "bin", "java");
+        Files.createDirectories(jdk.resolve("bin"));
+        Files.createDirectories(jdk.resolve("lib/server"));
+        Path java = jdk.resolve("bin/java");
+        Files.writeString(java, "#!/bin/sh\nexec " + realJava + " \"$@\"\n");
+        java.toFile().setExecutable(true);
+        Path libjvm = Files.writeString(jdk.resolve("lib/server/libjvm.so"), "stands for the JVM's library");
+        assertEquals(0, run(jdk, "", "--version").code());
+        String build = Files.getLastModifiedTime(JAR).to(TimeUnit.SECONDS) + "-" + Files.size(JAR);
+        Path jsa = cds.resolve("cfs-backup-" + build + "-other.jsa");
+        assertTrue(Files.size(jsa) > 0);
+        // the JVM is updated after the archive was made
+        Files.setLastModifiedTime(jsa, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+        Files.setLastModifiedTime(libjvm, FileTime.fromMillis(System.currentTimeMillis()));
+        Run again = run(jdk, "", "--version");
+        assertEquals(0, again.code(), again.err());
+        assertTrue(Files.getLastModifiedTime(jsa).toMillis() > System.currentTimeMillis() - 600_000, "the archive was made again");
+        Run used = run(jdk, "-Xlog:cds=info:stderr", "--version");
+        assertTrue(used.err().contains("Mapped dynamic region"), "archive not used:\n" + used.err());
     }
 
     @Test

@@ -174,5 +174,15 @@ class SwapCrashIT {
         assertTrue(Files.exists(markerFile()), "another process's swap is not touched");
         assertEquals(0, env.resticJson("snapshots", "--json", "--no-lock", "--tag", "swap").size(),
                 "no snapshot of a mixed volume");
+        Path alerts = env.dir.resolve("state/alerts.json");
+        assertTrue(Files.readString(alerts).contains("held:" + ctr), "the app is down: a human must hear of it");
+
+        // the swap's owner finishes (marker gone, the tree back): the next command resumes and clears
+        move(work.old(), live, Integer.MAX_VALUE);
+        Files.delete(markerFile());
+        ItEnv.Run next = env.cli("snapshots");
+        assertEquals(0, next.exit(), next.err());
+        assertEquals("running", ItEnv.state(ctr));
+        assertFalse(Files.readString(alerts).contains("\"held:" + ctr), Files.readString(alerts));
     }
 }

@@ -39,7 +39,7 @@ class DaemonSigtermIT {
             Process daemon = null;
             try {
                 // the container keeps writing, so pass 2 always has new data to upload
-                assertEquals(0, DaemonFixture.sh("docker", "run", "-d", "--name", name, "-v", name + ":/data",
+                assertEquals(0, DaemonFixture.sh("docker", "run", "-d", "--network", "none", "--name", name, "-v", name + ":/data",
                         "cfs-busybox:latest", "sh", "-c",
                         "trap 'exit 0' TERM; i=0; while true; do dd if=/dev/urandom of=/data/f$i bs=64k count=4 2>/dev/null;"
                                 + " i=$((i+1)); sleep 0.2; done"));

@@ -1,4 +1,4 @@
-package org.cfs.backup.state;
+package org.cfs.backup.quiesce;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,11 +15,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.cfs.backup.docker.Docker;
 import org.cfs.backup.process.FakeProcessRunner;
+import org.cfs.backup.state.QuiesceJournal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The journal's bookkeeping and its reconciliation rules (the Docker CLI replayed by a fake). */
-class QuiesceJournalTest {
+class QuiesceReconcileTest {
     @TempDir
     Path state;
 
@@ -52,7 +53,7 @@ class QuiesceJournalTest {
                 .on("unpause", 0, "c-paused\n", "");
         List<String> log = new ArrayList<>();
         QuiesceJournal j = new QuiesceJournal(state);
-        List<QuiesceJournal.Entry> handled = j.reconcile(new Docker(docker), log::add);
+        List<QuiesceJournal.Entry> handled = QuiesceReconcile.reconcile(j, new Docker(docker), log::add);
         assertEquals(2, handled.size());
         assertEquals(List.of("c-live"), j.entries().stream().map(QuiesceJournal.Entry::container).toList());
         assertTrue(docker.calls().stream().anyMatch(c -> c.command().equals(List.of("docker", "start", "c-dead"))));
