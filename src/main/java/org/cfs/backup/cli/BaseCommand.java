@@ -40,6 +40,11 @@ abstract class BaseCommand implements Callable<Integer> {
         return jobs(org.cfs.backup.backup.ProgressListener.NONE);
     }
 
+    /** issue 14: restic's progress on stderr when it is a terminal and not --json; null otherwise. */
+    ProgressLine progressLine(boolean json) {
+        return ProgressLine.on(spec.name(), json, services().env(), err());
+    }
+
     PrintWriter out() {
         return spec.commandLine().getOut();
     }

@@ -19,7 +19,10 @@ final class CheckCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        CheckOperation.CheckReport r = jobs().check(JobRequest.all().withReadDataSubset(subset));
+        CheckOperation.CheckReport r;
+        try (ProgressLine progress = progressLine(output.json)) {
+            r = jobs().steps(progress).check(JobRequest.all().withReadDataSubset(subset));
+        }
         if (output.json) {
             JsonOutput.print(out(), r);
         } else if (r.ok()) {

@@ -40,7 +40,10 @@ final class DrillCommand extends BaseCommand {
             }
             return BootDrillCli.print(this, jobs().bootDrill(JobRequest.of(sources)), output.json);
         }
-        DrillReport r = jobs().drill(JobRequest.of(sources).withFull(full).withHost(host));
+        DrillReport r;
+        try (ProgressLine progress = progressLine(output.json)) {
+            r = jobs().steps(progress).drill(JobRequest.of(sources).withFull(full).withHost(host));
+        }
         if (output.json) {
             JsonOutput.print(out(), r);
         } else {

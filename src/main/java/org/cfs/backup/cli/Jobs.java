@@ -48,12 +48,20 @@ public final class Jobs implements JobRunner {
     private final PrintWriter err;
     private final ProgressListener progress;
     private final AlertPolicy policy;
+    /** issue 14: the progress of restic's own steps (prune, check, drill) on a terminal; null for none. */
+    private org.cfs.backup.restic.ResticProgress.Listener steps;
 
     public Jobs(Services services, PrintWriter err, ProgressListener progress) {
         this.s = services;
         this.err = err;
         this.progress = progress;
         this.policy = new AlertPolicy(services.alerts());
+    }
+
+    /** Shows restic's progress in prune, check and drill (a terminal's {@link ProgressLine}); null for none. */
+    Jobs steps(org.cfs.backup.restic.ResticProgress.Listener listener) {
+        this.steps = listener;
+        return this;
     }
 
     @Override
@@ -89,13 +97,13 @@ public final class Jobs implements JobRunner {
         Config c = s.config();
         return around(Job.PRUNE, request.dryRun(), request.dryRun() ? "prune --dry-run" : "prune", () -> {
             return new PruneOperation(c, s.restic(), s.rclone(), s.cancellation(), s.history(), s.auditLog(),
-                    this::say).run(c.sources(), request.dryRun(), request.force());
+                    this::say).progress(steps).run(c.sources(), request.dryRun(), request.force());
         });
     }
 
     public CheckReport check(JobRequest request) {
         return around(Job.CHECK, false, "check", () -> {
-            return new CheckOperation(s.restic(), s.history(), s.auditLog()).run(request.readDataSubset());
+            return new CheckOperation(s.restic(), s.history(), s.auditLog()).progress(steps).run(request.readDataSubset());
         });
     }
 
@@ -103,7 +111,8 @@ public final class Jobs implements JobRunner {
         List<SourceConfig> selected = selected(request);
         return around(Job.DRILL, false, request.full() ? "drill --full" : "drill", () -> {
             return new DrillOperation(s.config(), s.restic(), s.docker(), s.cancellation(), s.history(),
-                    s.auditLog(), this::say).host(request.host()).run(selected, request.full());
+                    s.auditLog(), this::say, s.runner()).host(request.host()).progress(steps)
+                    .run(selected, request.full());
         });
     }
 
@@ -199,6 +208,9 @@ public final class Jobs implements JobRunner {
     }
 
     private void say(String line) {
+        if (steps instanceof ProgressLine p) {
+            p.clear(); // a message starts on a line of its own, not after the progress line
+        }
         err.println("cfs-backup: " + line);
     }
 }

@@ -22,7 +22,10 @@ final class PruneCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        PruneReport report = jobs().prune(JobRequest.all().withDryRun(dryRun).withForce(force));
+        PruneReport report;
+        try (ProgressLine progress = progressLine(output.json)) {
+            report = jobs().steps(progress).prune(JobRequest.all().withDryRun(dryRun).withForce(force));
+        }
         if (output.json) {
             JsonOutput.print(out(), report);
         } else {

@@ -63,8 +63,30 @@ final class RestoreCommand extends BaseCommand {
             err().flush();
         }
         Services s = services();
+        progress = progressLine(output.json); // issue 14: null unless a terminal and not --json
+        ProgressLine progress = this.progress;
         RestoreOperation op = new RestoreOperation(s.config(), s.restic(), s.docker(), s.journal(), s.cancellation(),
-                s.history(), s.auditLog(), line -> err().println("cfs-backup: " + line));
+                s.history(), s.auditLog(), line -> {
+                    if (progress != null) {
+                        progress.clear();
+                    }
+                    err().println("cfs-backup: " + line);
+                }, s.runner()).progress(progress);
+        try (progress) {
+            return restore(s, op);
+        }
+    }
+
+    /** The progress line on a terminal, else null. */
+    private ProgressLine progress;
+
+    private void endProgressLine() {
+        if (progress != null) {
+            progress.clear();
+        }
+    }
+
+    private Integer restore(Services s, RestoreOperation op) {
         if (all) {
             return restoreAll(s, op);
         }
@@ -80,6 +102,7 @@ final class RestoreCommand extends BaseCommand {
         try (OperationLock lock = s.lock(dryRun ? "restore --dry-run" : "restore")) {
             r = op.run(req);
         }
+        endProgressLine();
         if (output.json) {
             JsonOutput.print(out(), r);
             return ExitCode.OK;
@@ -141,6 +164,7 @@ final class RestoreCommand extends BaseCommand {
             r = new org.cfs.backup.restore.RestoreAllOperation(s.config(), s.docker(), op, s.cancellation(),
                     line -> err().println("cfs-backup: " + line)).run(sources, dryRun, host, o -> {
                         if (!output.json) {
+                            endProgressLine();
                             out().printf(Locale.ROOT, "%-20s %-6s %-9s %s (%.1fs)%n", o.source(), o.status().equals("ok")
                                     ? (dryRun ? "would" : "ok") : "FAILED", o.snapshotId() == null ? "-" : o.snapshotId(),
                                     o.error() != null ? o.error() : o.detail(), o.durationS());

@@ -51,6 +51,8 @@ public final class CheckOperation {
     private final Restic restic;
     private final RunHistory history;
     private final AuditLog auditLog;
+    /** Told restic check's own status lines (issue 14: a terminal shows them); null when nobody watches. */
+    private org.cfs.backup.restic.ResticProgress.Listener progress;
 
     public CheckOperation(Restic restic, RunHistory history, AuditLog auditLog) {
         this.restic = restic;
@@ -121,6 +123,12 @@ public final class CheckOperation {
                 + "use n/t (e.g. 1/7), a percentage (e.g. 10%) or a size (e.g. 500MiB)");
     }
 
+    /** Tells the listener the progress of restic check; null for none. */
+    public CheckOperation progress(org.cfs.backup.restic.ResticProgress.Listener listener) {
+        this.progress = listener;
+        return this;
+    }
+
     public CheckReport run(String spec) {
         String readDataSubset = resticSubset(spec);
         Instant start = Instant.now();
@@ -129,7 +137,7 @@ public final class CheckOperation {
         try {
             // check takes an exclusive lock and restic 0.14 fails at once on any lock, stale ones included
             restic.unlock();
-            r = restic.check(readDataSubset);
+            r = restic.check(readDataSubset, progress);
         } catch (CfsException e) {
             history.append(new RunRecord("check", null, start, Instant.now(), "failed", null, Map.of(), e.getMessage()));
             auditLog.record("check", "failed", "error=\"" + e.getMessage() + "\"");

@@ -13,7 +13,9 @@ import org.cfs.backup.config.SourceConfig;
 import org.cfs.backup.docker.Docker;
 import org.cfs.backup.process.Cancellation;
 import org.cfs.backup.process.CancelledException;
+import org.cfs.backup.process.ProcessRunner;
 import org.cfs.backup.restic.Restic;
+import org.cfs.backup.restic.ResticProgress;
 import org.cfs.backup.restic.Snapshot;
 import org.cfs.backup.restore.SnapshotSelector;
 import org.cfs.backup.state.AuditLog;
@@ -35,12 +37,18 @@ public final class DrillOperation {
     private DrillContext ctx;
 
     public DrillOperation(Config config, Restic restic, Docker docker, Cancellation cancellation, RunHistory history,
-                          AuditLog auditLog, Consumer<String> log) {
+                          AuditLog auditLog, Consumer<String> log, ProcessRunner runner) {
         this.cancellation = cancellation;
         this.history = history;
         this.auditLog = auditLog;
         this.recorder = new RunRecorder(history, auditLog);
-        this.ctx = new DrillContext(config, restic, docker, cancellation, log, config.host());
+        this.ctx = new DrillContext(config, restic, docker, cancellation, log, config.host(), runner, null);
+    }
+
+    /** Tells the listener the progress of each restic call (issue 14: a terminal shows it); null for none. */
+    public DrillOperation progress(ResticProgress.Listener listener) {
+        this.ctx = ctx.withProgress(listener);
+        return this;
     }
 
     /** Drills the snapshots of another host ({@code drill --host NAME}); null keeps the config's. */

@@ -106,12 +106,12 @@ final class DumpDrill extends DrillRun {
             TailCounter tc = new TailCounter(in);
             counter.set(tc);
             if (s.drillCommand() != null) {
-                drillCmd.set(ctx.restic().runner().run(ProcessSpec.of(s.drillCommand()).stdin(tc)
+                drillCmd.set(ctx.runner().run(ProcessSpec.of(s.drillCommand()).stdin(tc)
                         .env("CFS_BACKUP_SOURCE", s.name()).build()));
             } else {
                 tc.transferTo(OutputStream.nullOutputStream());
             }
-        });
+        }, ctx.progress());
         if (r.cancelled()) {
             throw new CancelledException();
         }

@@ -62,7 +62,7 @@ final class FullDrill extends DrillRun {
             long t0 = System.nanoTime();
             ProcessResult r;
             try {
-                r = ctx.restic().restore(snap.id(), scratch.toString(), List.of(), true);
+                r = ctx.restic().restore(snap.id(), scratch.toString(), List.of(), true, ctx.progress());
             } catch (CfsException e) {
                 problems.add("restic restore --verify failed: " + e.getMessage());
                 return;

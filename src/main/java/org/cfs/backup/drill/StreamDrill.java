@@ -49,9 +49,9 @@ final class StreamDrill extends DrillRun {
                 r = ctx.restic().dump(snap.id(), root, in -> {
                     // entries are read ahead of the listing (bounded); a failed listing is reported below
                     v.set(new TarVerifier(listing, root, live.get(root), problems, cmp));
-                    v.get().sqlite = SqliteSpool.create(ctx.config().stateDir(), ctx.restic().runner(), ctx.log()); // issue 16
+                    v.get().sqlite = SqliteSpool.create(ctx.config().stateDir(), ctx.runner(), ctx.log()); // issue 16
                     v.get().read(in);
-                });
+                }, ctx.progress());
             }
             ListingIndex index;
             try {
@@ -146,7 +146,7 @@ final class StreamDrill extends DrillRun {
                 // restic dump need not wait for restic ls; a failed listing is reported below
                 TarVerifier tv = new TarVerifier(listing, root, liveRoot, problems, cmp);
                 v.set(tv);
-                tv.sqlite = SqliteSpool.create(ctx.config().stateDir(), ctx.restic().runner(), ctx.log()); // issue 16
+                tv.sqlite = SqliteSpool.create(ctx.config().stateDir(), ctx.runner(), ctx.log()); // issue 16
                 tv.read(in);
                 if (tv.listingFailed) {
                     // not the snapshot meant, or no listing: closing our end stops restic dump at its
@@ -154,7 +154,7 @@ final class StreamDrill extends DrillRun {
                     abandoned.set(chosen.join() == null);
                     in.close();
                 }
-            });
+            }, ctx.progress());
         } catch (CancelledException e) {
             throw e;
         } catch (CfsException e) {

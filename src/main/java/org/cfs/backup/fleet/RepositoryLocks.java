@@ -45,12 +45,12 @@ public final class RepositoryLocks {
     public List<Lock> list() {
         List<Lock> out = new ArrayList<>();
         for (String id : restic.locks()) {
-            ProcessResult r = restic.runner().run(restic.spec(restic.command("cat", "lock", id, "--no-lock")).build());
-            if (!r.ok()) {
+            String json = restic.catLock(id);
+            if (json == null) {
                 continue; // removed between the two calls: its holder finished
             }
             try {
-                JsonNode n = JSON.readTree(r.stdout());
+                JsonNode n = JSON.readTree(json);
                 Instant time = n.hasNonNull("time") ? Instant.parse(n.path("time").asText()) : null;
                 out.add(new Lock(id, time, n.path("exclusive").asBoolean(false), n.path("hostname").asText(""),
                         n.path("pid").asLong(-1)));
@@ -112,7 +112,7 @@ public final class RepositoryLocks {
             return removed;
         }
         if (dead.size() == locks.size()) {
-            restic.runChecked("restic unlock --remove-all", restic.spec(restic.command("unlock", "--remove-all")).build());
+            restic.unlockRemoveAll();
             dead.forEach(l -> log.accept("removed the stale restic lock " + l.id().substring(0, 8) + " of the dead node "
                     + l.hostname() + " (restic unlock --remove-all: every lock was a dead node's)"));
             return dead;
@@ -137,7 +137,7 @@ public final class RepositoryLocks {
         // rclone:REMOTE:PATH -> rclone deletefile REMOTE:PATH/locks/ID, with restic's rclone environment
         String target = repo.substring("rclone:".length());
         target = (target.endsWith("/") || target.endsWith(":") ? target : target + "/") + "locks/" + l.id();
-        ProcessResult r = restic.runner().run(restic.spec(List.of("rclone", "deletefile", target, "--ask-password=false")).build());
+        ProcessResult r = restic.runBeside(List.of("rclone", "deletefile", target, "--ask-password=false"));
         if (!r.ok() && !r.stderrTail().contains("not found")) {
             throw new CfsException(ExitCode.FAILED, "cannot remove the stale lock " + l.id() + ": rclone deletefile: "
                     + r.stderrTail().lines().reduce((a, b) -> b).orElse("exit " + r.exitCode()));

@@ -66,7 +66,7 @@ final class DumpRestore {
                 try (OutputStream out = Files.newOutputStream(partial)) {
                     bytes.set(in.transferTo(out));
                 }
-            });
+            }, ctx.progress());
             if (!r.ok()) {
                 throw ctx.restic().failure("restic dump", r);
             }
@@ -112,8 +112,8 @@ final class DumpRestore {
                     return n;
                 }
             };
-            child.set(ctx.restic().runner().run(ProcessSpec.of(cmd).stdin(counting).build()));
-        });
+            child.set(ctx.runner().run(ProcessSpec.of(cmd).stdin(counting).build()));
+        }, ctx.progress());
         ProcessResult c = child.get();
         if (c == null) {
             throw CfsException.failed(what + cmd.get(0) + " did not run");

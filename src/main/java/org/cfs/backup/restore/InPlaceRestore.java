@@ -130,7 +130,8 @@ final class InPlaceRestore {
                 // a folder made just now takes its owner and mode from the snapshot, which restic gives
                 // the parents of what it restores only when they are selected: one path, no include
                 boolean whole = !made.isEmpty() && maps.size() == 1 && snap.paths().size() == 1;
-                ctx.restic().restore(snap.id(), staging.toString(), whole ? List.of() : List.of(m.snapshotPath()), false);
+                ctx.restic().restore(snap.id(), staging.toString(), whole ? List.of() : List.of(m.snapshotPath()), false,
+                        ctx.progress());
                 List<FileTrees.Meta> madeMetas = new ArrayList<>();
                 List<Path> madeHere = new ArrayList<>();
                 for (Path p : made) {

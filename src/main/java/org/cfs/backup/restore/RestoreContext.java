@@ -7,7 +7,9 @@ import java.util.function.Consumer;
 import org.cfs.backup.config.Config;
 import org.cfs.backup.docker.Docker;
 import org.cfs.backup.process.Cancellation;
+import org.cfs.backup.process.ProcessRunner;
 import org.cfs.backup.restic.Restic;
+import org.cfs.backup.restic.ResticProgress;
 import org.cfs.backup.state.QuiesceJournal;
 
 /**
@@ -15,7 +17,13 @@ import org.cfs.backup.state.QuiesceJournal;
  * works with, and the small helpers they share.
  */
 record RestoreContext(Config config, Restic restic, Docker docker, QuiesceJournal journal, Cancellation cancellation,
-                      Consumer<String> log, TreeSwap swap) {
+                      Consumer<String> log, TreeSwap swap, ProcessRunner runner,
+                      java.util.concurrent.atomic.AtomicReference<ResticProgress.Listener> progressRef) {
+
+    /** Told the bytes of each restic restore or dump (issue 14 progress); null when nobody watches. */
+    ResticProgress.Listener progress() {
+        return progressRef.get();
+    }
 
     /** Removes a partial restore: the staging folder (or partial file), and the target when this restore made it. */
     void cleanUpTarget(Path target, Path staging, boolean created) {

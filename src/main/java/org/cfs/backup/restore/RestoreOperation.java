@@ -10,7 +10,9 @@ import org.cfs.backup.config.Config;
 import org.cfs.backup.config.SourceConfig;
 import org.cfs.backup.docker.Docker;
 import org.cfs.backup.process.Cancellation;
+import org.cfs.backup.process.ProcessRunner;
 import org.cfs.backup.restic.Restic;
+import org.cfs.backup.restic.ResticProgress;
 import org.cfs.backup.restic.Snapshot;
 import org.cfs.backup.state.AuditLog;
 import org.cfs.backup.state.QuiesceJournal;
@@ -37,9 +39,12 @@ public final class RestoreOperation {
     private final TargetRestore toTarget;
     private final InPlaceRestore inPlace;
     private final DumpRestore dump;
+    /** issue 14: the progress listener of the restic calls; set by {@link #progress}. */
+    private final java.util.concurrent.atomic.AtomicReference<ResticProgress.Listener> progress =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     public RestoreOperation(Config config, Restic restic, Docker docker, QuiesceJournal journal, Cancellation cancellation,
-                            RunHistory history, AuditLog auditLog, Consumer<String> log) {
+                            RunHistory history, AuditLog auditLog, Consumer<String> log, ProcessRunner runner) {
         this.config = config;
         this.restic = restic;
         this.docker = docker;
@@ -48,10 +53,17 @@ public final class RestoreOperation {
         this.auditLog = auditLog;
         this.recorder = new RunRecorder(history, auditLog);
         this.swap = new TreeSwap(config.stateDir(), log);
-        RestoreContext ctx = new RestoreContext(config, restic, docker, journal, cancellation, log, swap);
+        RestoreContext ctx = new RestoreContext(config, restic, docker, journal, cancellation, log, swap, runner,
+                progress);
         this.toTarget = new TargetRestore(ctx);
         this.inPlace = new InPlaceRestore(ctx);
         this.dump = new DumpRestore(ctx);
+    }
+
+    /** Tells the listener the progress of each restic call (issue 14: a terminal shows it); null for none. */
+    public RestoreOperation progress(ResticProgress.Listener listener) {
+        this.progress.set(listener);
+        return this;
     }
 
     /** Checks the request before anything is read or written (exit 2 on a bad request). */

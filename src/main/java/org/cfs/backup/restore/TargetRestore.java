@@ -51,7 +51,7 @@ final class TargetRestore {
         }
         return staged(target, staging -> {
             Files.createDirectories(staging);
-            ctx.restic().restore(snap.id(), staging.toString(), includes, false);
+            ctx.restic().restore(snap.id(), staging.toString(), includes, false, ctx.progress());
             return placeStaged(s, snap, target, staging, t0);
         });
     }
@@ -126,7 +126,7 @@ final class TargetRestore {
                 String restored;
                 try {
                     Files.createDirectories(staging);
-                    restored = ctx.restic().restoreLatest(host, s.name(), root, staging.toString());
+                    restored = ctx.restic().restoreLatest(host, s.name(), root, staging.toString(), ctx.progress());
                 } catch (CfsException e) {
                     restored = null; // restic found nothing under these filters (or failed): decided below
                 }
@@ -141,7 +141,7 @@ final class TargetRestore {
                 if (restored == null || !snap.id().startsWith(restored)) {
                     FileTrees.deleteTree(staging);
                     Files.createDirectories(staging);
-                    ctx.restic().restore(snap.id(), staging.toString(), List.of(), false);
+                    ctx.restic().restore(snap.id(), staging.toString(), List.of(), false, ctx.progress());
                 }
                 return placeStaged(s, snap, target, staging, t0);
             });

@@ -44,6 +44,8 @@ public final class PruneOperation {
     private final RunHistory history;
     private final AuditLog auditLog;
     private final Consumer<String> log;
+    /** Told restic prune's own status lines (issue 14: a terminal shows them); null when nobody watches. */
+    private org.cfs.backup.restic.ResticProgress.Listener progress;
 
     public PruneOperation(Config config, Restic restic, Rclone rclone, Cancellation cancellation, RunHistory history, AuditLog auditLog, Consumer<String> log) {
         this.config = config;
@@ -53,6 +55,12 @@ public final class PruneOperation {
         this.history = history;
         this.auditLog = auditLog;
         this.log = log;
+    }
+
+    /** Tells the listener the progress of restic prune; null for none. */
+    public PruneOperation progress(org.cfs.backup.restic.ResticProgress.Listener listener) {
+        this.progress = listener;
+        return this;
     }
 
     public PruneReport run(List<SourceConfig> sources, boolean dryRun, boolean force) {
@@ -96,7 +104,7 @@ public final class PruneOperation {
         if (!dryRun && failed < results.size()) {
             cancellation.check();
             try {
-                summary = summarize(restic.prune(false));
+                summary = summarize(restic.prune(false, progress));
                 pruned = true;
             } catch (ResticException e) {
                 if (e.error() == ResticError.INTERRUPTED || cancellation.isCancelled()) {

@@ -95,7 +95,7 @@ class DrillStreamTest {
         Restic restic = new Restic(new ResticSettings("restic", c.repository().url(), tmp.resolve("pw"), null, null, null,
                 List.of()), runner);
         return new DrillOperation(c, restic, null, new Cancellation(), new RunHistory(c.stateDir()),
-                new AuditLog(c.logDir()), l -> { }).run(c.sources(), false);
+                new AuditLog(c.logDir()), l -> { }, runner).run(c.sources(), false);
     }
 
     @Test

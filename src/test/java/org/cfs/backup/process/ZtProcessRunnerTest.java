@@ -115,4 +115,77 @@ class ZtProcessRunnerTest {
         ProcessSpec s = ProcessSpec.of("restic", "snapshots").env("RCLONE_CONFIG_PASS", "hunter2").build();
         assertFalse(s.toString().contains("hunter2"));
     }
+
+    // ---- issue 10: the same contract on zt-exec's pumps, time-out and stopper ----
+
+    @Test
+    void linesAreCutAsReadLineCutsThemEmptyLinesAndCrLfIncluded() {
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        ProcessResult r = runner.run(ProcessSpec.of("printf", "a\\n\\nb\\r\\nc\\rd\\n\\u00e9t\\u00e9").stdoutLines(lines::add)
+                .build());
+        assertEquals(List.of("a", "", "b", "c", "d", "\u00e9t\u00e9"), lines);
+        assertEquals("a\n\nb\nc\nd\n\u00e9t\u00e9\n", r.stdout());
+    }
+
+    @Test
+    void aConsumerThatGivesUpStopsTheChildAndItsExceptionReachesTheCaller() {
+        long t0 = System.nanoTime();
+        org.cfs.backup.CfsException e = assertThrows(org.cfs.backup.CfsException.class, () -> runner.run(
+                ProcessSpec.of("yes", "line").captureStdout(false).stdoutLines(line -> {
+                    throw org.cfs.backup.CfsException.failed("page full");
+                }).build()));
+        assertEquals("page full", e.getMessage());
+        assertTrue((System.nanoTime() - t0) / 1e9 < 10, "yes(1) saw the closed pipe and ended");
+    }
+
+    @Test
+    void aChildThatIgnoresItsStdinDoesNotBlockTheProducer() {
+        long[] read = new long[1];
+        java.io.InputStream source = new java.io.InputStream() {
+            private long left = 50_000_000;
+
+            @Override
+            public int read() {
+                return left-- > 0 ? 0 : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (left <= 0) {
+                    return -1;
+                }
+                int n = (int) Math.min(len, left);
+                left -= n;
+                read[0] += n;
+                return n;
+            }
+        };
+        ProcessResult r = runner.run(ProcessSpec.of(SCRIPTS + "/exit-code.sh", "4").stdin(source).build());
+        assertEquals(4, r.exitCode());
+        assertEquals(50_000_000, read[0], "the source was drained, so an upstream writer is never stuck");
+    }
+
+    @Test
+    void interruptingTheCallingThreadStopsTheChildWithSigintPromptly() throws Exception {
+        Path marker = tmp.resolve("marker");
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        Thread caller = new Thread(() -> {
+            try {
+                runner.run(ProcessSpec.of(SCRIPTS + "/hang.sh", marker.toString()).stdoutLines(l -> started.countDown())
+                        .build());
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        caller.start();
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        long t0 = System.nanoTime();
+        caller.interrupt();
+        caller.join(10_000);
+        assertFalse(caller.isAlive());
+        assertTrue(thrown.get() instanceof CancelledException, String.valueOf(thrown.get()));
+        assertTrue((System.nanoTime() - t0) / 1e9 < 5);
+        assertEquals("interrupted", Files.readString(marker).strip(), "SIGINT, not SIGTERM/SIGKILL");
+    }
 }

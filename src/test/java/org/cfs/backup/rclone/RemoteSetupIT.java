@@ -133,7 +133,7 @@ class RemoteSetupIT {
         // the Drive type is found through one rclone config dump: restic's rclone gets the upload-limit flag
         Services s = new Services(t.dir.resolve("config.yaml"), t.env(), new Cancellation(),
                 new java.io.PrintWriter(new java.io.StringWriter()));
-        List<String> cmd = s.restic().command("snapshots");
+        List<String> cmd = s.restic().args().command("snapshots");
         String rcloneArgs = cmd.get(cmd.indexOf("-o") + 1);
         assertTrue(rcloneArgs.contains("--drive-stop-on-upload-limit"), rcloneArgs);
         assertTrue(rcloneArgs.contains("--ask-password=false"), rcloneArgs);
@@ -188,16 +188,16 @@ class RemoteSetupIT {
         t.config("rclone:gd:cfs-backup", "gd", null, null);
         Services s = new Services(t.dir.resolve("config.yaml"), t.env(), new Cancellation(),
                 new java.io.PrintWriter(new java.io.StringWriter()));
-        assertTrue(String.join(" ", s.restic().command("snapshots")).contains("--drive-stop-on-upload-limit"));
+        assertTrue(String.join(" ", s.restic().args().command("snapshots")).contains("--drive-stop-on-upload-limit"));
         t.config("rclone:loc:" + t.dir.resolve("repo"), "loc", null, null);
         s = new Services(t.dir.resolve("config.yaml"), t.env(), new Cancellation(),
                 new java.io.PrintWriter(new java.io.StringWriter()));
-        String cmd = String.join(" ", s.restic().command("snapshots"));
+        String cmd = String.join(" ", s.restic().args().command("snapshots"));
         assertFalse(cmd.contains("--drive-stop-on-upload-limit"), cmd);
         assertTrue(cmd.contains("--ask-password=false"), cmd);
         t.config(t.dir.resolve("repo").toString(), "loc", null, null);
         s = new Services(t.dir.resolve("config.yaml"), t.env(), new Cancellation(),
                 new java.io.PrintWriter(new java.io.StringWriter()));
-        assertFalse(String.join(" ", s.restic().command("snapshots")).contains("rclone"));
+        assertFalse(String.join(" ", s.restic().args().command("snapshots")).contains("rclone"));
     }
 }

@@ -24,7 +24,7 @@ class ResticTest {
     @Test
     void backupArgumentsCarryHostTagsParentExcludesAndPathsAfterDoubleDash() {
         Restic r = new Restic(local(), new FakeProcessRunner());
-        List<String> args = r.backupArgs(new BackupRequest("vps-1", List.of("open-webui"), List.of("/v/_data", "-odd"),
+        List<String> args = r.args().backupArgs(new BackupRequest("vps-1", List.of("open-webui"), List.of("/v/_data", "-odd"),
                 List.of("*.tmp"), null, "abc123", false));
         assertEquals(List.of("restic", "-r", "/srv/repo", "--cache-dir", "/var/cache/cfs", "backup", "--json",
                 "--host", "vps-1", "--tag", "open-webui", "--parent", "abc123", "--exclude", "*.tmp", "--", "/v/_data",
@@ -34,7 +34,7 @@ class ResticTest {
     @Test
     void stdinBackupUsesStdinFilenameAndNoPaths() {
         Restic r = new Restic(local(), new FakeProcessRunner());
-        List<String> args = r.backupArgs(new BackupRequest("h", List.of("mariadb"), List.of(), List.of(),
+        List<String> args = r.args().backupArgs(new BackupRequest("h", List.of("mariadb"), List.of(), List.of(),
                 "mariadb/all.sql", null, true));
         assertEquals(List.of("restic", "-r", "/srv/repo", "--cache-dir", "/var/cache/cfs", "backup", "--json",
                 "--host", "h", "--tag", "mariadb", "--dry-run", "--stdin", "--stdin-filename", "mariadb/all.sql"), args);
@@ -45,19 +45,19 @@ class ResticTest {
         ResticSettings s = new ResticSettings("restic", "rclone:gdrive:cfs", Path.of("/pw"), null,
                 Path.of("/etc/cfs/rclone.conf"), null, List.of("--drive-stop-on-upload-limit"));
         Restic r = new Restic(s, new FakeProcessRunner());
-        List<String> cmd = r.command("snapshots");
+        List<String> cmd = r.args().command("snapshots");
         int o = cmd.indexOf("-o");
         assertTrue(o > 0);
         assertEquals("rclone.args=serve restic --stdio --b2-hard-delete --ask-password=false --drive-stop-on-upload-limit",
                 cmd.get(o + 1));
-        assertEquals("/etc/cfs/rclone.conf", r.environment().get("RCLONE_CONFIG"));
+        assertEquals("/etc/cfs/rclone.conf", r.args().environment().get("RCLONE_CONFIG"));
     }
 
     @Test
     void passwordTravelsAsFileNeverOnTheCommandLine() {
         Restic r = new Restic(local(), new FakeProcessRunner());
-        assertEquals("/etc/cfs/pw", r.environment().get("RESTIC_PASSWORD_FILE"));
-        assertTrue(r.command("snapshots").stream().noneMatch(a -> a.contains("password")));
+        assertEquals("/etc/cfs/pw", r.args().environment().get("RESTIC_PASSWORD_FILE"));
+        assertTrue(r.args().command("snapshots").stream().noneMatch(a -> a.contains("password")));
     }
 
     @Test
@@ -141,9 +141,9 @@ class ResticTest {
     @Test
     void exclusiveCommandsRetryTheLockOnlyWhereResticCan() {
         FakeProcessRunner old = new FakeProcessRunner().on("version", 0, resource("restic/version-0.14.txt"), "");
-        assertFalse(new Restic(local(), old).exclusiveCommand("forget", "abc").contains("--retry-lock"));
+        assertFalse(new Restic(local(), old).args().exclusiveCommand("forget", "abc").contains("--retry-lock"));
         FakeProcessRunner recent = new FakeProcessRunner().on("version", 0, "restic 0.16.4 compiled with go1.21", "");
-        List<String> cmd = new Restic(local(), recent).exclusiveCommand("forget", "abc");
+        List<String> cmd = new Restic(local(), recent).args().exclusiveCommand("forget", "abc");
         assertEquals(List.of("forget", "--retry-lock", "5m", "abc"), cmd.subList(cmd.indexOf("forget"), cmd.size()));
     }
 
@@ -159,17 +159,17 @@ class ResticTest {
     @Test
     void streamedCommandsGetALargePipeThroughPerlWithTheirArgumentsUnchanged() throws Exception {
         Restic r = new Restic(local(), new FakeProcessRunner());
-        List<String> dump = r.dumpArgs("abc123", "/srv/data");
-        List<String> wrapped = r.withLargePipe(dump);
-        if (!java.nio.file.Files.isExecutable(Restic.PERL)) {
+        List<String> dump = r.args().dumpArgs("abc123", "/srv/data");
+        List<String> wrapped = ResticArgs.withLargePipe(dump);
+        if (!java.nio.file.Files.isExecutable(ResticArgs.PERL)) {
             assertEquals(dump, wrapped);
             return;
         }
-        assertEquals(List.of("/usr/bin/perl", "-e", Restic.LARGE_PIPE), wrapped.subList(0, 3));
+        assertEquals(List.of("/usr/bin/perl", "-e", ResticArgs.LARGE_PIPE), wrapped.subList(0, 3));
         assertEquals(dump, wrapped.subList(3, wrapped.size()));
         // the one-liner really resizes the pipe it is given as stdout, then execs the command
         // (F_GETPIPE_SZ = 1032 reads the size back in the exec'ed program)
-        Process p = new ProcessBuilder(r.withLargePipe(List.of("/usr/bin/perl", "-e", "print fcntl(STDOUT, 1032, 0)")))
+        Process p = new ProcessBuilder(ResticArgs.withLargePipe(List.of("/usr/bin/perl", "-e", "print fcntl(STDOUT, 1032, 0)")))
                 .start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor());

@@ -28,13 +28,13 @@ class ResticRestoreCommandsTest {
     @Test
     void argumentLists() {
         assertEquals(List.of("restore", "--target", "/t", "--include", "/a/b", "--verify", "--", "abc123"),
-                tail(restic.restoreArgs("abc123", "/t", List.of("/a/b"), true), "restore"));
+                tail(restic.args().restoreArgs("abc123", "/t", List.of("/a/b"), true), "restore"));
         assertEquals(List.of("ls", "--json", "--recursive", "--", "abc123", "/data"),
-                tail(restic.lsArgs("abc123", List.of("/data")), "ls"));
-        assertEquals(List.of("dump", "--", "abc123", "/mariadb/all.sql"), tail(restic.dumpArgs("abc123", "/mariadb/all.sql"), "dump"));
-        assertEquals(List.of("check", "--read-data-subset", "10%"), tail(restic.checkArgs("10%"), "check"));
-        assertEquals(List.of("check"), tail(restic.checkArgs(null), "check"));
-        List<String> restore = restic.restoreArgs("abc", "/t", List.of(), false);
+                tail(restic.args().lsArgs("abc123", List.of("/data")), "ls"));
+        assertEquals(List.of("dump", "--", "abc123", "/mariadb/all.sql"), tail(restic.args().dumpArgs("abc123", "/mariadb/all.sql"), "dump"));
+        assertEquals(List.of("check", "--read-data-subset", "10%"), tail(restic.args().checkArgs("10%"), "check"));
+        assertEquals(List.of("check"), tail(restic.args().checkArgs(null), "check"));
+        List<String> restore = restic.args().restoreArgs("abc", "/t", List.of(), false);
         assertTrue(restore.get(0).equals("restic") && restore.contains("-r") && restore.contains("rclone:gd:repo"));
         assertTrue(restore.stream().anyMatch(a -> a.contains("--ask-password=false")), restore.toString());
     }

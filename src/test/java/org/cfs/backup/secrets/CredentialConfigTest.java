@@ -86,7 +86,7 @@ class CredentialConfigTest {
                 "systemd-creds decrypt --name=p /c/p.cred -", "systemd-creds decrypt --name=r /c/r.cred -"), spec -> {
                     throw new AssertionError("runs nothing");
                 });
-        Map<String, String> env = r.environment();
+        Map<String, String> env = r.args().environment();
         assertEquals("systemd-creds decrypt --name=p /c/p.cred -", env.get("RESTIC_PASSWORD_COMMAND"));
         assertEquals("systemd-creds decrypt --name=r /c/r.cred -", env.get("RCLONE_PASSWORD_COMMAND"));
         assertFalse(env.containsKey("RESTIC_PASSWORD_FILE"));
