@@ -69,6 +69,12 @@ public final class SnapshotBrowser {
         List<Snapshot> all = new ArrayList<>(restic.snapshotsNoLock(host, List.of(source.name())));
         all.removeIf(s -> !s.hasTag(source.name()));
         all.sort(Comparator.comparing(Snapshot::time).reversed());
+        if (byFullId.size() + all.size() > 10_000) {
+            byFullId.clear();
+        }
+        for (Snapshot s : all) {
+            byFullId.putIfAbsent(s.id(), new Resolved(s, source)); // the snapshot list seen: opening one needs no restic run
+        }
         return all;
     }
 
