@@ -141,6 +141,7 @@ function restorePanel(o) {
       msg.className = stateClass(j.state);
       msg.textContent = j.state + ": " + jobDetail(j);
       msg.setAttribute("data-state", j.state);
+      if (o.onDone) o.onDone(j);
       return;
     }
   }
@@ -150,7 +151,7 @@ function restorePanel(o) {
     const go = el("button", { id: "restore-go", class: "danger", text: "Replace the live data" });
     go.onclick = () => run({ job: "restore", sources: [o.source], snapshot: snap.value, in_place: true, confirm: confirm.value }, go);
     box.append(el("h3", { text: what }),
-      el("p", { class: "warn", text: "This replaces the live data of " + o.source + " (its containers are stopped meanwhile). Its current state is saved first as a snapshot tagged pre-restore, the way back." }),
+      el("p", { class: "warn", text: "This replaces the live data of " + o.source + " (containers using it are stopped meanwhile). Its current state is saved first as a snapshot tagged pre-restore, the way back." }),
       el("label", {}, "Snapshot ", snap), " ",
       el("label", {}, "Type ", el("b", { text: o.source }), " to confirm ", confirm), " ", go, msg);
   } else {
@@ -392,7 +393,7 @@ async function actions() {
     el("td", {}, el("b", { text: s.source })),
     el("td", {}, el("button", { class: "backup primary", "data-source": s.source, text: "Back up now", onclick: e => { e.target.disabled = true; start("backup", [s.source]).finally(() => e.target.disabled = false); } })),
     el("td", {}, el("button", { class: "drill", "data-source": s.source, text: "Drill now", onclick: e => { e.target.disabled = true; start("drill", [s.source]).finally(() => e.target.disabled = false); } })),
-    el("td", {}, el("button", { class: "restore-in-place", "data-source": s.source, text: "Restore in place…", onclick: () => { panelSlot.replaceChildren(restorePanel({ source: s.source, inPlace: true })); document.getElementById("restore-confirm").focus(); } }))));
+    el("td", {}, el("button", { class: "restore-in-place", "data-source": s.source, text: "Restore in place…", onclick: () => { panelSlot.replaceChildren(restorePanel({ source: s.source, inPlace: true, onDone: () => refreshJobs() })); document.getElementById("restore-confirm").focus(); } }))));
   const panelSlot = el("div", { id: "restore-slot" });
   show(el("h1", { text: "Actions" }),
     el("p", { class: "muted", text: "Each action runs as a queued job, one at a time, as the command line runs it (it waits while another cfs-backup operation holds the lock)." }),

@@ -64,8 +64,6 @@ public final class WebServer implements AutoCloseable {
     private static final Set<String> ASSETS = Set.of("app.js", "app.css");
     private static final String UPLOT = "META-INF/resources/webjars/uplot/1.6.30/dist/";
     private static final java.time.Duration STATUS_TTL = java.time.Duration.ofSeconds(5);
-    /** What a download reads from restic's stdout at a time: its whole pipe (1 MiB, see Restic.withLargePipe). */
-    static final int DOWNLOAD_BUFFER = Integer.getInteger("cfs.web.download-buffer", 1024 * 1024);
 
     static final ObjectMapper JSON = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -444,13 +442,18 @@ public final class WebServer implements AutoCloseable {
                 ctx.status(200);
                 try {
                     OutputStream out = ctx.res().getOutputStream();
-                    byte[] buf = new byte[DOWNLOAD_BUFFER];
-                    int k;
-                    while ((k = in.read(buf)) > 0) {
-                        out.write(buf, 0, k);
-                        sent[0] += k;
+                    if (Relay.CHUNKS > 1) {
+                        Relay.copy(in, out, sent);
+                    } else {
+                        // one thread copies (cfs.web.download-chunks=1: the way to compare)
+                        byte[] buf = new byte[Relay.CHUNK];
+                        int k;
+                        while ((k = in.read(buf)) > 0) {
+                            out.write(buf, 0, k);
+                            sent[0] += k;
+                        }
+                        out.flush();
                     }
-                    out.flush();
                 } catch (IOException ex) {
                     refused[0] = CfsException.failed("the download stopped: " + ex.getClass().getSimpleName()
                             + (ex.getMessage() == null ? "" : ": " + ex.getMessage()));
