@@ -558,6 +558,9 @@ public final class WebServer implements AutoCloseable {
         String snap = blankToNull(body.path("snapshot").asText(null));
         SnapshotBrowser.Resolved r = browser().resolve(source.name(), snap == null ? "latest" : snap);
         String path = SnapshotBrowser.clean(body.path("path").asText(""));
+        if (source.kind() == SourceConfig.Kind.COMMAND) {
+            path = ""; // a dump's snapshot holds its one file: restoring it means the whole snapshot
+        }
         boolean inPlace = body.path("in_place").asBoolean(false);
         String targetText = blankToNull(body.path("target").asText(null));
         Path target = null;
