@@ -404,7 +404,8 @@ public final class WebServer implements AutoCloseable {
         SnapshotBrowser.Resolved r = browser().resolve(null, ctx.pathParam("id"));
         String rel = SnapshotBrowser.clean(ctx.queryParam("path"));
         String what = r.snapshot().shortIdOrPrefix() + ":" + (rel.isEmpty() ? "/" : rel) + " of " + r.source().name();
-        CompletableFuture<Entry> stat = rel.isEmpty() ? CompletableFuture.completedFuture(null)
+        Entry listed = rel.isEmpty() ? null : browser().seen(r, rel); // the page just listed it: no restic ls
+        CompletableFuture<Entry> stat = rel.isEmpty() || listed != null ? CompletableFuture.completedFuture(listed)
                 : CompletableFuture.supplyAsync(() -> browser().stat(r, rel), statThreads);
         long[] sent = new long[1];
         boolean[] dirHolder = new boolean[1];
