@@ -43,7 +43,7 @@ final class JobQueue implements AutoCloseable {
     }
 
     /** What a restore job restores, shown in its view. */
-    record RestoreSpec(RestoreRequest request, boolean inPlace, String path, Long fileSize) {
+    record RestoreSpec(RestoreRequest request, boolean inPlace, String path, Long fileSize, boolean dump) {
     }
 
     /** A job as {@code GET /api/jobs/ID} shows it. */
@@ -181,7 +181,7 @@ final class JobQueue implements AutoCloseable {
                     RestoreReport r;
                     try (RestoreProgress p = new RestoreProgress(spec.request().source(), () -> spec.fileSize() != null
                             ? spec.fileSize() : spec.path().isEmpty() ? backend.restoreSize(spec.request().snapshot()) : -1,
-                            pr -> j.progress = pr)) {
+                            spec.dump(), pr -> j.progress = pr)) {
                         r = backend.restore(spec.request());
                     }
                     j.result = r;

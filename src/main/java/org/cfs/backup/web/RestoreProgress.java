@@ -24,9 +24,9 @@ import java.util.function.LongSupplier;
  */
 final class RestoreProgress implements AutoCloseable {
     static final long PERIOD_MS = 1000;
-    private static final Set<String> STEPS = Set.of("backup", "restore", "dump");
 
     private final String source;
+    private final Set<String> steps;
     private final Consumer<JobQueue.Progress> sink;
     private final ScheduledExecutorService timer;
     private final Map<Long, Long> written = new HashMap<>();
@@ -34,8 +34,13 @@ final class RestoreProgress implements AutoCloseable {
     private long writingSince;
     private String step = "starting";
 
-    RestoreProgress(String source, LongSupplier totalBytes, Consumer<JobQueue.Progress> sink) {
+    /**
+     * @param dump true for a dump source, whose restore is a {@code restic dump}; otherwise a dump
+     *             child is a console download running beside the restore and is not counted
+     */
+    RestoreProgress(String source, LongSupplier totalBytes, boolean dump, Consumer<JobQueue.Progress> sink) {
         this.source = source;
+        this.steps = dump ? Set.of("backup", "dump") : Set.of("backup", "restore");
         this.sink = sink;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cfs-web-restore-progress");
@@ -61,7 +66,7 @@ final class RestoreProgress implements AutoCloseable {
             if (!cmd.endsWith("restic")) {
                 return;
             }
-            String sub = args.stream().filter(STEPS::contains).findFirst().orElse(null);
+            String sub = args.stream().filter(steps::contains).findFirst().orElse(null);
             if (sub == null) {
                 return;
             }

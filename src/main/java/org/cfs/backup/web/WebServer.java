@@ -602,7 +602,7 @@ public final class WebServer implements AutoCloseable {
             throw CfsException.usage("this restore would " + (replacesLive ? "" : "not ") + "replace live data: "
                     + "set \"in_place\" accordingly");
         }
-        return new JobQueue.RestoreSpec(req, inPlace, path, fileSize);
+        return new JobQueue.RestoreSpec(req, inPlace, path, fileSize, source.kind() == SourceConfig.Kind.COMMAND);
     }
 
     /** An absolute folder, not inside a source's live folders unless the operator says so (symlinks resolved). */
