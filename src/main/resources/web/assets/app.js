@@ -81,9 +81,90 @@ async function pollJobs() {
   bar.style.width = pct + "%";
   banner.replaceChildren(el("span", { id: "banner-text", text: j.job + " " + (j.sources.length ? j.sources.join(", ") : "all sources") + ": " + j.state + " " }),
     el("span", { class: "progress" }, bar),
-    p ? el("span", { text: " " + pct + "% · " + human(p.bytes_done) + " of " + human(p.total_bytes) + " · " + p.files_done + "/" + p.total_files + " files · ETA " + age(p.seconds_remaining) + " (" + p.source + ")" }) : null);
+    p ? el("span", { text: " " + progressText(p) }) : null);
   banner.classList.remove("hidden");
   return true;
+}
+
+function progressText(p) {
+  const parts = [];
+  if (p.phase) parts.push(p.phase);
+  if (p.total_bytes) parts.push(Math.round(p.percent_done * 100) + "%", human(p.bytes_done) + " of " + human(p.total_bytes));
+  else parts.push(human(p.bytes_done) + " so far");
+  if (p.total_files !== null && p.total_files !== undefined) parts.push(p.files_done + "/" + p.total_files + " files");
+  if (p.seconds_remaining !== null && p.seconds_remaining !== undefined) parts.push("ETA " + age(p.seconds_remaining));
+  return parts.join(" · ") + " (" + p.source + ")";
+}
+
+function jobDetail(j) {
+  if (j.error) return j.error;
+  const r = j.result;
+  if (!r) return j.restore ? (j.restore.mode === "in-place" ? "in place" : j.restore.path + " → " + j.restore.target) : "";
+  if (j.job === "restore") {
+    return "restored " + r.files_restored + " files, " + human(r.bytes_restored) + " to " + r.target + " in " + secs(r.duration_s)
+      + (r.pre_restore_snapshot_id ? " · previous state saved as snapshot " + r.pre_restore_snapshot_id : "");
+  }
+  return r.sources ? r.sources.map(s => s.source + " " + (s.status || (s.passed ? "passed" : "failed")) + (s.snapshot_id ? " " + s.snapshot_id : "")).join("; ") : "";
+}
+
+// ---- restore: a file or folder into a target folder, or a source in place after typing its name ----
+
+function restorePanel(o) {
+  // o: {source, id, path} for a target restore, {source, inPlace: true} for in place
+  const box = el("div", { class: "card restore-panel", id: "restore-panel" });
+  const msg = el("p", { id: "restore-message", class: "muted" });
+  const what = o.inPlace ? "Restore " + o.source + " in place" : "Restore " + (o.path && o.path !== "/" ? o.path : "all of " + o.source) + " from snapshot " + o.id.substring(0, 8);
+  async function run(body, button) {
+    button.disabled = true;
+    msg.className = "muted";
+    msg.textContent = "queued…";
+    try {
+      const r = await api("/api/jobs", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      await follow(r.id);
+    } catch (e) {
+      msg.className = "bad";
+      msg.textContent = e.message;
+    } finally {
+      button.disabled = false;
+    }
+  }
+  async function follow(id) {
+    for (;;) {
+      const j = await api("/api/jobs/" + id);
+      pollJobs();
+      if (j.state === "queued" || j.state === "running") {
+        msg.className = "warn";
+        msg.textContent = j.state + (j.progress ? ": " + progressText(j.progress) : "");
+        await new Promise(res => setTimeout(res, 1000));
+        continue;
+      }
+      msg.className = stateClass(j.state);
+      msg.textContent = j.state + ": " + jobDetail(j);
+      msg.setAttribute("data-state", j.state);
+      if (o.onDone) o.onDone(j);
+      return;
+    }
+  }
+  if (o.inPlace) {
+    const snap = el("input", { id: "restore-snapshot", value: o.id || "latest", size: 20 });
+    const confirm = el("input", { id: "restore-confirm", placeholder: o.source, autocomplete: "off", size: 20 });
+    const go = el("button", { id: "restore-go", class: "danger", text: "Replace the live data" });
+    go.onclick = () => run({ job: "restore", sources: [o.source], snapshot: snap.value, in_place: true, confirm: confirm.value }, go);
+    box.append(el("h3", { text: what }),
+      el("p", { class: "warn", text: "This replaces the live data of " + o.source + " (containers using it are stopped meanwhile). Its current state is saved first as a snapshot tagged pre-restore, the way back." }),
+      el("label", {}, "Snapshot ", snap), " ",
+      el("label", {}, "Type ", el("b", { text: o.source }), " to confirm ", confirm), " ", go, msg);
+  } else {
+    const target = el("input", { id: "restore-target", placeholder: "/srv/restore/" + o.source, size: 40 });
+    const into = el("input", { id: "restore-into-source", type: "checkbox" });
+    const go = el("button", { id: "restore-go", class: "primary", text: "Restore" });
+    go.onclick = () => run({ job: "restore", sources: [o.source], snapshot: o.id, path: o.path || "/", target: target.value, into_source: into.checked }, go);
+    box.append(el("h3", { text: what }),
+      el("p", { class: "muted", text: "Into an absolute folder that is absent (it is made) or empty; a file lands at its path below it, as restore --include lays it out." }),
+      el("label", {}, "Target folder ", target), " ",
+      el("label", {}, into, " inside a live source folder, on purpose"), " ", go, msg);
+  }
+  return box;
 }
 
 function scheduleRefresh(fn, busy) {
@@ -252,7 +333,8 @@ async function browse(params) {
         el("td", { text: e.uid + ":" + e.gid }),
         el("td", { text: when(e.mtime) }),
         el("td", {}, e.type === "file" ? el("a", { class: "download", href: fileUrl(id, e.path), download: e.name, text: "download" })
-          : isDir ? el("a", { class: "tar", href: fileUrl(id, e.path), text: "tar" }) : "")));
+          : isDir ? el("a", { class: "tar", href: fileUrl(id, e.path), text: "tar" }) : ""),
+        el("td", {}, e.type === "file" || isDir ? el("button", { class: "restore link", "data-path": e.path, text: "restore…", onclick: () => openRestore(e.path) }) : "")));
     }
     shown += p.entries.length;
     count.textContent = shown + " entries" + (p.next ? " (more)" : "");
@@ -262,9 +344,16 @@ async function browse(params) {
     title.textContent = "Snapshot " + id.substring(0, 8) + " of " + source;
   }
   const title = el("h1", { text: "Snapshot " + id.substring(0, 8) });
+  const panelSlot = el("div", { id: "restore-slot" });
+  function openRestore(p) {
+    panelSlot.replaceChildren(restorePanel({ source: source, id: id, path: p }));
+    document.getElementById("restore-target").focus();
+  }
   show(title, el("div", { class: "toolbar" }, crumbs, count,
-    el("a", { class: "tar", id: "folder-tar", href: fileUrl(id, path), text: "download this folder as tar" })),
-    el("table", { id: "entries" }, el("thead", {}, el("tr", {}, ...["Name", "Type", "Size", "Mode", "Owner", "Modified", ""].map(h => el("th", { text: h })))), entriesBody),
+    el("a", { class: "tar", id: "folder-tar", href: fileUrl(id, path), text: "download this folder as tar" }),
+    el("button", { class: "link", id: "folder-restore", text: "restore this folder…", onclick: () => openRestore(path) })),
+    panelSlot,
+    el("table", { id: "entries" }, el("thead", {}, el("tr", {}, ...["Name", "Type", "Size", "Mode", "Owner", "Modified", "", ""].map(h => el("th", { text: h })))), entriesBody),
     el("div", { class: "toolbar" }, more));
   await page(null);
 }
@@ -296,17 +385,20 @@ async function actions() {
           el("td", { text: j.job }), el("td", { text: j.sources.length ? j.sources.join(", ") : "all" }),
           el("td", {}, el("span", { class: "job-state " + stateClass(j.state), text: j.state })),
           el("td", { text: when(j.queued_at) }), el("td", { text: j.finished_at ? when(j.finished_at) : "" }),
-          el("td", { text: j.error || (j.result && j.result.sources ? j.result.sources.map(s => s.source + " " + (s.status || (s.passed ? "passed" : "failed")) + (s.snapshot_id ? " " + s.snapshot_id : "")).join("; ") : "") }))))));
+          el("td", { class: "job-detail", text: jobDetail(j) }))))));
     const busy = await pollJobs();
     if (location.hash.startsWith("#actions")) scheduleRefresh(refreshJobs, busy);
   }
   const rows = st.sources.map(s => el("tr", {},
     el("td", {}, el("b", { text: s.source })),
     el("td", {}, el("button", { class: "backup primary", "data-source": s.source, text: "Back up now", onclick: e => { e.target.disabled = true; start("backup", [s.source]).finally(() => e.target.disabled = false); } })),
-    el("td", {}, el("button", { class: "drill", "data-source": s.source, text: "Drill now", onclick: e => { e.target.disabled = true; start("drill", [s.source]).finally(() => e.target.disabled = false); } }))));
+    el("td", {}, el("button", { class: "drill", "data-source": s.source, text: "Drill now", onclick: e => { e.target.disabled = true; start("drill", [s.source]).finally(() => e.target.disabled = false); } })),
+    el("td", {}, el("button", { class: "restore-in-place", "data-source": s.source, text: "Restore in place…", onclick: () => { panelSlot.replaceChildren(restorePanel({ source: s.source, inPlace: true, onDone: () => refreshJobs() })); document.getElementById("restore-confirm").focus(); } }))));
+  const panelSlot = el("div", { id: "restore-slot" });
   show(el("h1", { text: "Actions" }),
     el("p", { class: "muted", text: "Each action runs as a queued job, one at a time, as the command line runs it (it waits while another cfs-backup operation holds the lock)." }),
-    el("table", { id: "action-table" }, el("thead", {}, el("tr", {}, el("th", { text: "Source" }), el("th", { text: "" }), el("th", { text: "" }))), el("tbody", {}, rows)),
+    el("table", { id: "action-table" }, el("thead", {}, el("tr", {}, el("th", { text: "Source" }), el("th", { text: "" }), el("th", { text: "" }), el("th", { text: "" }))), el("tbody", {}, rows)),
+    panelSlot,
     el("div", { class: "toolbar" }, el("button", { id: "backup-all", text: "Back up all sources", onclick: () => start("backup", []) }),
       el("button", { id: "drill-all", text: "Drill all sources", onclick: () => start("drill", []) })),
     el("h2", { text: "Jobs" }), jobsBox);

@@ -46,6 +46,18 @@ public final class SnapshotBrowser {
     /** Snapshots never change: once resolved, a full id is kept (bounded, cleared when large). */
     private final Map<String, Resolved> byFullId = new ConcurrentHashMap<>();
     private final FolderCursors cursors = new FolderCursors();
+    /**
+     * Entries of the pages listed lately, by snapshot and absolute path (snapshots never change): a
+     * download or restore of an entry the page just showed needs no {@code restic ls} of its own.
+     */
+    private final Map<String, Entry> seen = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+                    return size() > SEEN_MAX;
+                }
+            });
+    static final int SEEN_MAX = 4096;
 
     private final String host;
 
@@ -69,6 +81,12 @@ public final class SnapshotBrowser {
         List<Snapshot> all = new ArrayList<>(restic.snapshotsNoLock(host, List.of(source.name())));
         all.removeIf(s -> !s.hasTag(source.name()));
         all.sort(Comparator.comparing(Snapshot::time).reversed());
+        if (byFullId.size() + all.size() > 10_000) {
+            byFullId.clear();
+        }
+        for (Snapshot s : all) {
+            byFullId.putIfAbsent(s.id(), new Resolved(s, source)); // the snapshot list seen: opening one needs no restic run
+        }
         return all;
     }
 
@@ -247,7 +265,9 @@ public final class SnapshotBrowser {
                     more = true;
                     break;
                 }
-                entries.add(Entry.of(n, relativePath(paths, n.path())));
+                Entry entry = Entry.of(n, relativePath(paths, n.path()));
+                entries.add(entry);
+                seen.put(r.id() + "\0" + n.path(), entry);
             }
         } catch (RuntimeException e) {
             c.close();
@@ -269,6 +289,11 @@ public final class SnapshotBrowser {
         return new Page(r.id(), r.source().name(), shown, entries, more ? entries.get(entries.size() - 1).name() : null);
     }
 
+    /** A node's metadata when a page listed lately held it (no restic run), else null. */
+    public Entry seen(Resolved r, String rel) {
+        return seen.get(r.id() + "\0" + absolutePath(r.snapshot().paths(), clean(rel)));
+    }
+
     /** How many listings wait, parked, for their next page (for tests). */
     int parkedListings() {
         return cursors.parkedCount();
@@ -279,6 +304,10 @@ public final class SnapshotBrowser {
         String c = clean(rel);
         List<String> paths = r.snapshot().paths();
         String abs = absolutePath(paths, c);
+        Entry known = seen.get(r.id() + "\0" + abs);
+        if (known != null) {
+            return known;
+        }
         Entry[] found = new Entry[1];
         try {
             restic.lsFolder(r.id(), abs, n -> {
@@ -289,6 +318,9 @@ public final class SnapshotBrowser {
             });
         } catch (PageFull e) {
             // found it; restic was stopped
+        }
+        if (found[0] != null) {
+            seen.put(r.id() + "\0" + abs, found[0]);
         }
         return found[0];
     }

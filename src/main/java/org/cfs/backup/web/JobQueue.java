@@ -17,6 +17,8 @@ import org.cfs.backup.backup.BackupReport;
 import org.cfs.backup.backup.ProgressListener;
 import org.cfs.backup.drill.DrillReport;
 import org.cfs.backup.restic.BackupStatus;
+import org.cfs.backup.restore.RestoreReport;
+import org.cfs.backup.restore.RestoreRequest;
 import org.cfs.backup.state.AuditLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,9 +34,16 @@ final class JobQueue implements AutoCloseable {
     static final Duration BUSY_GIVE_UP = Duration.ofHours(6);
     private static final int KEEP = 100;
 
-    /** Live figures of a running backup: restic's last status line. */
-    record Progress(String source, double percentDone, long bytesDone, long totalBytes, long filesDone,
-                    long totalFiles, long secondsRemaining) {
+    /**
+     * Live figures of a running job: a backup's from restic's last status line, a restore's from
+     * {@link RestoreProgress} (null where a figure is unknown); {@code phase} names the step.
+     */
+    record Progress(String source, String phase, double percentDone, long bytesDone, Long totalBytes, Long filesDone,
+                    Long totalFiles, Long secondsRemaining) {
+    }
+
+    /** What a restore job restores, shown in its view. */
+    record RestoreSpec(RestoreRequest request, boolean inPlace, String path, Long fileSize, boolean dump) {
     }
 
     /** A job as {@code GET /api/jobs/ID} shows it. */
@@ -49,10 +58,16 @@ final class JobQueue implements AutoCloseable {
         volatile Progress progress;
         volatile Object result;
         volatile String error;
+        final RestoreSpec restore;
 
         Job(String job, List<String> sources) {
+            this(job, sources, null);
+        }
+
+        Job(String job, List<String> sources, RestoreSpec restore) {
             this.job = job;
             this.sources = List.copyOf(sources);
+            this.restore = restore;
         }
 
         Map<String, Object> view() {
@@ -67,6 +82,14 @@ final class JobQueue implements AutoCloseable {
             m.put("progress", progress);
             m.put("result", result);
             m.put("error", error);
+            if (restore != null) {
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("snapshot", restore.request().snapshot());
+                r.put("path", restore.path().isEmpty() ? "/" : restore.path());
+                r.put("mode", restore.inPlace() ? "in-place" : "target");
+                r.put("target", restore.request().target() == null ? null : restore.request().target().toString());
+                m.put("restore", r);
+            }
             return m;
         }
     }
@@ -87,7 +110,23 @@ final class JobQueue implements AutoCloseable {
     }
 
     synchronized Job submit(String kind, List<String> sources, String who) {
-        Job j = new Job(kind, sources);
+        return submit(new Job(kind, sources), who, "");
+    }
+
+    /** A restore job: one source, checked by the caller (the target guard, the typed confirmation). */
+    synchronized Job submitRestore(RestoreSpec spec, String who) {
+        return submit(new Job("restore", List.of(spec.request().source()), spec), who, describe(spec));
+    }
+
+    static String describe(RestoreSpec spec) {
+        RestoreRequest q = spec.request();
+        return " snapshot " + q.snapshot() + " path " + (spec.path().isEmpty() ? "/" : spec.path())
+                + (spec.inPlace() ? " in place" : " to " + q.target());
+    }
+
+    private Job submit(Job j, String who, String detail) {
+        String kind = j.job;
+        List<String> sources = j.sources;
         jobs.put(j.id, j);
         while (jobs.size() > KEEP) {
             String oldest = jobs.keySet().iterator().next();
@@ -97,7 +136,7 @@ final class JobQueue implements AutoCloseable {
             }
             jobs.remove(oldest);
         }
-        audit.record("web-" + kind, "queued", "job " + j.id + " sources " + label(sources) + " from " + who);
+        audit.record("web-" + kind, "queued", "job " + j.id + " sources " + label(sources) + detail + " from " + who);
         worker.submit(() -> run(j));
         return j;
     }
@@ -127,7 +166,7 @@ final class JobQueue implements AutoCloseable {
                     BackupReport r = backend.backup(j.sources, new ProgressListener() {
                         @Override
                         public void progress(String source, BackupStatus s) {
-                            j.progress = new Progress(source, s.percentDone(), s.bytesDone(), s.totalBytes(),
+                            j.progress = new Progress(source, "backing up", s.percentDone(), s.bytesDone(), s.totalBytes(),
                                     s.filesDone(), s.totalFiles(), s.secondsRemaining());
                         }
 
@@ -137,6 +176,18 @@ final class JobQueue implements AutoCloseable {
                     });
                     j.result = r;
                     j.state = r.status();
+                } else if (j.job.equals("restore")) {
+                    RestoreSpec spec = j.restore;
+                    RestoreReport r;
+                    try (RestoreProgress p = new RestoreProgress(spec.request().source(), () -> spec.fileSize() != null
+                            ? spec.fileSize() : spec.path().isEmpty() ? backend.restoreSize(spec.request().snapshot()) : -1,
+                            spec.dump(), pr -> j.progress = pr)) {
+                        r = backend.restore(spec.request());
+                    }
+                    j.result = r;
+                    j.state = "ok";
+                    j.progress = new Progress(r.source(), "done", 1.0, r.bytesRestored(), r.bytesRestored(),
+                            r.filesRestored(), r.filesRestored(), 0L);
                 } else {
                     DrillReport r = backend.drill(j.sources);
                     j.result = r;
@@ -159,6 +210,7 @@ final class JobQueue implements AutoCloseable {
             }
             j.finishedAt = Instant.now();
             audit.record("web-" + j.job, j.state, "job " + j.id + " sources " + label(j.sources)
+                    + (j.restore == null ? "" : describe(j.restore) + restored(j.result))
                     + (j.error == null ? "" : " error: " + j.error));
             return;
         }
@@ -172,6 +224,14 @@ final class JobQueue implements AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    private static String restored(Object result) {
+        if (!(result instanceof RestoreReport r)) {
+            return "";
+        }
+        return " files " + r.filesRestored() + " bytes " + r.bytesRestored()
+                + (r.preRestoreSnapshotId() == null ? "" : " pre_restore " + r.preRestoreSnapshotId());
     }
 
     private static String label(List<String> sources) {

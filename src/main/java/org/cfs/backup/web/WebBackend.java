@@ -1,5 +1,6 @@
 package org.cfs.backup.web;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import org.cfs.backup.backup.BackupReport;
@@ -7,6 +8,8 @@ import org.cfs.backup.backup.ProgressListener;
 import org.cfs.backup.browse.SnapshotBrowser;
 import org.cfs.backup.config.Config;
 import org.cfs.backup.drill.DrillReport;
+import org.cfs.backup.restore.RestoreReport;
+import org.cfs.backup.restore.RestoreRequest;
 import org.cfs.backup.schedule.StatusReport;
 import org.cfs.backup.state.AuditLog;
 import org.cfs.backup.state.RunHistory;
@@ -32,4 +35,21 @@ public interface WebBackend {
     BackupReport backup(List<String> sources, ProgressListener progress);
 
     DrillReport drill(List<String> sources);
+
+    /**
+     * Checks a restore as the {@code restore} command does before anything is read or written (the
+     * source, the refused and non-empty targets, includes): a bad one throws exit 2 with the reason.
+     *
+     * @return true when the request replaces live data (in place)
+     */
+    boolean checkRestore(RestoreRequest request);
+
+    /** Runs a restore as the {@code restore} command does: under the operation lock, through RestoreOperation. */
+    RestoreReport restore(RestoreRequest request);
+
+    /** The live folders a source backs up now (a volume's mountpoint), for refusing restore targets inside them. */
+    List<Path> livePaths(String source);
+
+    /** What restoring the whole snapshot writes, in bytes ({@code restic stats --mode restore-size}). */
+    long restoreSize(String snapshotId);
 }

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -84,6 +85,12 @@ public final class WebServer implements AutoCloseable {
     private final AuditLog audit;
     private final JobQueue jobs;
     private final Clock clock;
+    /** Runs a download's {@code restic ls} beside its {@code restic dump}. */
+    private final java.util.concurrent.ExecutorService statThreads = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "cfs-web-stat");
+        t.setDaemon(true);
+        return t;
+    });
     private Javalin app;
     private volatile StatusReport.Document statusCache;
     private volatile Instant statusAt = Instant.EPOCH;
@@ -185,6 +192,7 @@ public final class WebServer implements AutoCloseable {
     @Override
     public void close() {
         jobs.close();
+        statThreads.shutdownNow();
         if (app != null) {
             app.stop();
             audit.record("web", "stopped", "listening on " + web.listen());
@@ -385,47 +393,89 @@ public final class WebServer implements AutoCloseable {
         json(ctx, 200, e);
     }
 
-    /** A file's bytes, or a folder as a tar, streamed from restic dump (nothing staged on disk). */
+    /**
+     * A file's bytes, or a folder as a tar, streamed from restic dump (nothing staged on disk).
+     * restic dump starts at once and the path's metadata (file or folder, its size for
+     * Content-Length) is read by a {@code restic ls} beside it: the two restic start-ups overlap
+     * instead of adding up. The dump's first bytes wait in its pipe until the headers are decided.
+     * A client that goes away mid-download closes restic's pipe, which stops restic at its next write.
+     */
     private void file(Context ctx) throws IOException {
         SnapshotBrowser.Resolved r = browser().resolve(null, ctx.pathParam("id"));
         String rel = SnapshotBrowser.clean(ctx.queryParam("path"));
         String what = r.snapshot().shortIdOrPrefix() + ":" + (rel.isEmpty() ? "/" : rel) + " of " + r.source().name();
-        Entry e = rel.isEmpty() ? null : browser().stat(r, rel);
-        if (!rel.isEmpty() && e == null) {
-            audit.record("web-download", "failed", what + ": no such path, from " + ctx.ip());
-            throw new NotFoundException("no " + rel + " in snapshot " + r.snapshot().shortIdOrPrefix());
-        }
-        boolean dir = e == null || e.isDirLike();
-        if (!dir && !"file".equals(e.type())) {
-            throw CfsException.usage(rel + " is a " + e.type() + ", not a file or folder");
-        }
-        String base = rel.isEmpty() ? r.source().name() : rel.substring(rel.lastIndexOf('/') + 1);
-        String name = dir ? base + ".tar" : base;
-        ctx.header("Content-Disposition", "attachment; filename=\"" + name.replaceAll("[^A-Za-z0-9._-]", "_")
-                + "\"; filename*=UTF-8''" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"));
-        ctx.contentType(dir ? "application/x-tar" : "application/octet-stream");
-        if (!dir) {
-            ctx.res().setContentLengthLong(e.size());
-        }
-        ctx.status(200);
-        OutputStream out = ctx.res().getOutputStream();
+        Entry listed = rel.isEmpty() ? null : browser().seen(r, rel); // the page just listed it: no restic ls
+        CompletableFuture<Entry> stat = rel.isEmpty() || listed != null ? CompletableFuture.completedFuture(listed)
+                : CompletableFuture.supplyAsync(() -> browser().stat(r, rel), statThreads);
         long[] sent = new long[1];
+        boolean[] dirHolder = new boolean[1];
+        Entry[] entry = new Entry[1];
+        RuntimeException[] refused = new RuntimeException[1];
         ProcessResult pr;
         try {
             pr = browser().dump(r, rel, in -> {
-                byte[] buf = new byte[256 * 1024];
-                int k;
-                while ((k = in.read(buf)) > 0) {
-                    out.write(buf, 0, k);
-                    sent[0] += k;
+                Entry e;
+                try {
+                    e = rel.isEmpty() ? null : stat.join();
+                    if (!rel.isEmpty() && e == null) {
+                        throw new NotFoundException("no " + rel + " in snapshot " + r.snapshot().shortIdOrPrefix());
+                    }
+                    if (e != null && !e.isDirLike() && !"file".equals(e.type())) {
+                        throw CfsException.usage(rel + " is a " + e.type() + ", not a file or folder");
+                    }
+                } catch (RuntimeException ex) {
+                    refused[0] = ex instanceof java.util.concurrent.CompletionException && ex.getCause() instanceof RuntimeException c
+                            ? c : ex;
+                    in.close(); // restic stops at its next write instead of dumping into nothing
+                    throw new IOException("refused");
+                }
+                entry[0] = e;
+                boolean dir = e == null || e.isDirLike();
+                dirHolder[0] = dir;
+                String base = rel.isEmpty() ? r.source().name() : rel.substring(rel.lastIndexOf('/') + 1);
+                String name = dir ? base + ".tar" : base;
+                ctx.header("Content-Disposition", "attachment; filename=\"" + name.replaceAll("[^A-Za-z0-9._-]", "_")
+                        + "\"; filename*=UTF-8''" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"));
+                ctx.contentType(dir ? "application/x-tar" : "application/octet-stream");
+                if (!dir) {
+                    ctx.res().setContentLengthLong(e.size());
+                }
+                ctx.status(200);
+                try {
+                    OutputStream out = ctx.res().getOutputStream();
+                    if (Relay.CHUNKS > 1) {
+                        Relay.copy(in, out, sent);
+                    } else {
+                        // one thread copies (cfs.web.download-chunks=1: the way to compare)
+                        byte[] buf = new byte[Relay.CHUNK];
+                        int k;
+                        while ((k = in.read(buf)) > 0) {
+                            out.write(buf, 0, k);
+                            sent[0] += k;
+                        }
+                        out.flush();
+                    }
+                } catch (IOException ex) {
+                    refused[0] = CfsException.failed("the download stopped: " + ex.getClass().getSimpleName()
+                            + (ex.getMessage() == null ? "" : ": " + ex.getMessage()));
+                    in.close(); // the client went away: restic stops at its next write
+                    throw ex;
                 }
             });
-            out.flush();
         } catch (RuntimeException ex) {
-            audit.record("web-download", "failed", what + " after " + sent[0] + " bytes: " + ex.getMessage() + ", to " + ctx.ip());
-            throw ex;
+            RuntimeException cause = refused[0] != null ? refused[0] : ex;
+            audit.record("web-download", "failed", what + (sent[0] == 0 ? "" : " after " + sent[0] + " bytes") + ": "
+                    + cause.getMessage() + ", to " + ctx.ip());
+            throw cause;
         }
-        boolean ok = pr.ok() && (dir || sent[0] == e.size());
+        if (refused[0] != null) {
+            audit.record("web-download", "failed", what + (sent[0] == 0 ? "" : " after " + sent[0] + " bytes") + ": "
+                    + refused[0].getMessage() + ", to " + ctx.ip());
+            throw refused[0];
+        }
+        boolean dir = dirHolder[0];
+        Entry e = entry[0];
+        boolean ok = pr.ok() && (dir || (e != null && sent[0] == e.size()));
         audit.record("web-download", ok ? "ok" : "failed", what + " " + sent[0] + " bytes" + (dir ? " (tar)" : "")
                 + (pr.ok() ? "" : " restic exit " + pr.exitCode()) + ", to " + ctx.ip());
     }
@@ -460,8 +510,12 @@ public final class WebServer implements AutoCloseable {
             throw CfsException.usage("the body must be JSON like {\"job\": \"backup\", \"sources\": [\"NAME\"]}");
         }
         String job = body == null ? null : body.path("job").asText(null);
+        if ("restore".equals(job)) {
+            submitRestore(ctx, body);
+            return;
+        }
         if (!"backup".equals(job) && !"drill".equals(job)) {
-            throw CfsException.usage("job must be \"backup\" or \"drill\"");
+            throw CfsException.usage("job must be \"backup\", \"drill\" or \"restore\"");
         }
         List<String> sources = new ArrayList<>();
         body.path("sources").forEach(n -> sources.add(n.asText()));
@@ -469,6 +523,127 @@ public final class WebServer implements AutoCloseable {
         JobQueue.Job j = jobs.submit(job, sources, ctx.ip());
         ctx.header("Location", "/api/jobs/" + j.id);
         json(ctx, 202, Map.of("id", j.id));
+    }
+
+    /**
+     * {@code {"job": "restore", "sources": [S], "snapshot": ID, "path": P, "target": DIR}} restores P
+     * (a file or folder relative to the source's root; absent or {@code /}: all of it) into DIR;
+     * {@code {"job": "restore", "sources": [S], "snapshot": ID, "in_place": true, "confirm": S}}
+     * replaces the source's live data, only when {@code confirm} is the source's name typed again.
+     * DIR must be absolute, absent or empty (it is made), and outside every source's live folders
+     * unless {@code "into_source": true}; the restore command's own guards (system folders,
+     * cfs-backup's own data) are checked here too, so a refused restore answers 400 and queues nothing.
+     */
+    private void submitRestore(Context ctx, JsonNode body) {
+        try {
+            JobQueue.RestoreSpec spec = restoreSpec(body);
+            JobQueue.Job j = jobs.submitRestore(spec, ctx.ip());
+            ctx.header("Location", "/api/jobs/" + j.id);
+            json(ctx, 202, Map.of("id", j.id));
+        } catch (CfsException e) {
+            audit.record("web-restore", "refused", e.getMessage() + ", from " + ctx.ip());
+            throw e;
+        }
+    }
+
+    private JobQueue.RestoreSpec restoreSpec(JsonNode body) {
+        List<String> sources = new ArrayList<>();
+        body.path("sources").forEach(n -> sources.add(n.asText()));
+        if (sources.isEmpty() && body.hasNonNull("source")) {
+            sources.add(body.path("source").asText());
+        }
+        if (sources.size() != 1) {
+            throw CfsException.usage("a restore names exactly one source: \"sources\": [\"NAME\"]");
+        }
+        SourceConfig source = browser().source(sources.get(0));
+        String snap = blankToNull(body.path("snapshot").asText(null));
+        SnapshotBrowser.Resolved r = browser().resolve(source.name(), snap == null ? "latest" : snap);
+        String path = SnapshotBrowser.clean(body.path("path").asText(""));
+        if (source.kind() == SourceConfig.Kind.COMMAND) {
+            path = ""; // a dump's snapshot holds its one file: restoring it means the whole snapshot
+        }
+        boolean inPlace = body.path("in_place").asBoolean(false);
+        String targetText = blankToNull(body.path("target").asText(null));
+        Path target = null;
+        if (inPlace) {
+            if (targetText != null) {
+                throw CfsException.usage("give either \"target\" or \"in_place\": true, not both");
+            }
+            if (!path.isEmpty()) {
+                throw CfsException.usage("an in-place restore replaces the whole source: restore " + path
+                        + " into a target folder and copy it over instead");
+            }
+            String confirm = body.path("confirm").asText("");
+            if (!confirm.equals(source.name())) {
+                throw CfsException.usage("an in-place restore replaces the live data of '" + source.name()
+                        + "': type the source's name to confirm (\"confirm\": \"" + source.name() + "\")");
+            }
+        } else {
+            if (targetText == null) {
+                throw CfsException.usage("a restore needs \"target\": an absolute folder, absent or empty "
+                        + "(or \"in_place\": true with \"confirm\")");
+            }
+            target = checkTarget(targetText, body.path("into_source").asBoolean(false));
+        }
+        Long fileSize = null;
+        if (!path.isEmpty()) {
+            Entry e = browser().stat(r, path);
+            if (e == null) {
+                throw new NotFoundException("no " + path + " in snapshot " + r.snapshot().shortIdOrPrefix());
+            }
+            if ("file".equals(e.type())) {
+                fileSize = e.size();
+            }
+        }
+        org.cfs.backup.restore.RestoreRequest req = new org.cfs.backup.restore.RestoreRequest(source.name(), r.id(),
+                target, path.isEmpty() ? List.of() : List.of(path), false, null, null);
+        boolean replacesLive = backend.checkRestore(req); // the restore command's guards: 400 before anything runs
+        if (replacesLive != inPlace) {
+            throw CfsException.usage("this restore would " + (replacesLive ? "" : "not ") + "replace live data: "
+                    + "set \"in_place\" accordingly");
+        }
+        return new JobQueue.RestoreSpec(req, inPlace, path, fileSize, source.kind() == SourceConfig.Kind.COMMAND);
+    }
+
+    /** An absolute folder, not inside a source's live folders unless the operator says so (symlinks resolved). */
+    private Path checkTarget(String text, boolean intoSource) {
+        Path t = Path.of(text);
+        if (!t.isAbsolute()) {
+            throw CfsException.usage("target " + text + " is not an absolute path (like /srv/restore/notes)");
+        }
+        if (!t.normalize().equals(t) || text.contains("/./") || text.contains("/../") || text.endsWith("/..")
+                || text.endsWith("/.")) {
+            throw CfsException.usage("target " + text + ": give it without '.' or '..'");
+        }
+        Path real = realPath(t);
+        if (!intoSource) {
+            for (SourceConfig s : config.sources()) {
+                for (Path live : backend.livePaths(s.name())) {
+                    Path l = realPath(live.toAbsolutePath().normalize());
+                    if (real.startsWith(l)) {
+                        throw CfsException.usage("target " + text + " is inside " + l + ", the live data of source '"
+                                + s.name() + "': pick a folder outside it, or set \"into_source\": true if you mean it");
+                    }
+                }
+            }
+        }
+        return t;
+    }
+
+    /** The path with its deepest existing ancestor's symlinks resolved. */
+    static Path realPath(Path abs) {
+        Path existing = abs;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return abs;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(abs));
+        } catch (IOException e) {
+            return abs;
+        }
     }
 
     private void job(Context ctx) {

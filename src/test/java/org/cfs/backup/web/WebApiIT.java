@@ -219,6 +219,74 @@ class WebApiIT {
         assertEquals(404, get("/api/jobs/not-a-job").statusCode());
     }
 
+    @Test
+    void aRestoreJobBringsAFileBackByteExactAndRefusesWhatItMustNot() throws Exception {
+        String id = json(get("/api/snapshots?source=data")).get(0).get("id").asText();
+        Path target = tmp.resolve("restored-file");
+        String body = "{\"job\":\"restore\",\"sources\":[\"data\"],\"snapshot\":\"" + id
+                + "\",\"path\":\"docs/blob.bin\",\"target\":\"" + target + "\"}";
+        // refused: no CSRF token, a relative target, a target inside the live source, a system folder
+        assertEquals(403, post("/api/jobs", body, null).statusCode());
+        assertEquals(403, post("/api/jobs", body, "wrong-token").statusCode());
+        assertFalse(Files.exists(target), "a refused request wrote nothing");
+        assertEquals(400, post("/api/jobs", body.replace(target.toString(), "restored/here"), csrf).statusCode());
+        HttpResponse<String> inside = post("/api/jobs", body.replace(target.toString(), web.src.resolve("docs/again").toString()), csrf);
+        assertEquals(400, inside.statusCode(), inside.body());
+        assertTrue(inside.body().contains("live data of source 'data'"), inside.body());
+        assertEquals(400, post("/api/jobs", body.replace(target.toString(), "/etc/cfs-web-it"), csrf).statusCode());
+        assertEquals(404, post("/api/jobs", body.replace("docs/blob.bin", "docs/nope"), csrf).statusCode());
+        assertFalse(Files.exists(web.src.resolve("docs/again")));
+
+        // a file into an absent folder: made, and the file comes back byte-exact
+        HttpResponse<String> r = post("/api/jobs", body, csrf);
+        assertEquals(202, r.statusCode(), r.body());
+        JsonNode j = waitFor(JSON.readTree(r.body()).get("id").asText());
+        assertEquals("ok", j.get("state").asText(), j.toString());
+        assertEquals("restore", j.get("job").asText());
+        assertEquals(1, j.get("result").get("files_restored").asLong(), j.toString());
+        assertEquals(web.blob.length, j.get("progress").get("bytes_done").asLong(), j.toString());
+        assertArrayEquals(web.blob, Files.readAllBytes(target.resolve("docs/blob.bin")), "restored bytes differ");
+        // the same target again: not empty any more, refused before anything runs
+        assertEquals(400, post("/api/jobs", body, csrf).statusCode());
+
+        // a folder
+        Path folder = tmp.resolve("restored-folder");
+        HttpResponse<String> f = post("/api/jobs", body.replace("docs/blob.bin", "docs").replace(target.toString(),
+                folder.toString()), csrf);
+        assertEquals("ok", waitFor(JSON.readTree(f.body()).get("id").asText()).get("state").asText());
+        assertEquals("select 1;\n", Files.readString(folder.resolve("docs/deep/x.sql")));
+        assertArrayEquals(web.blob, Files.readAllBytes(folder.resolve("docs/blob.bin")));
+
+        // in place: a wrong confirmation name does nothing, the right one puts the snapshot back
+        Path conf = web.fx.dir.getParent().resolve("other/app.conf");
+        Files.writeString(conf, "x=changed\n");
+        String inPlace = "{\"job\":\"restore\",\"sources\":[\"settings\"],\"in_place\":true,\"confirm\":\"%s\"}";
+        int jobsBefore = json(get("/api/jobs")).size();
+        for (String wrong : List.of("", "setting", "data", "SETTINGS")) {
+            HttpResponse<String> w = post("/api/jobs", inPlace.formatted(wrong), csrf);
+            assertEquals(400, w.statusCode(), w.body());
+            assertTrue(w.body().contains("type the source's name"), w.body());
+        }
+        assertEquals(403, post("/api/jobs", inPlace.formatted("settings"), null).statusCode());
+        assertEquals(jobsBefore, json(get("/api/jobs")).size(), "nothing was queued");
+        Thread.sleep(1500);
+        assertEquals("x=changed\n", Files.readString(conf), "a refused in-place restore changed the live data");
+        HttpResponse<String> ok = post("/api/jobs", inPlace.formatted("settings"), csrf);
+        assertEquals(202, ok.statusCode(), ok.body());
+        JsonNode ij = waitFor(JSON.readTree(ok.body()).get("id").asText());
+        assertEquals("ok", ij.get("state").asText(), ij.toString());
+        assertEquals("in-place", ij.get("result").get("mode").asText());
+        assertTrue(ij.get("result").get("pre_restore_snapshot_id").asText().matches("[0-9a-f]{8,64}"), ij.toString());
+        assertEquals("x=1\n", Files.readString(conf));
+
+        String log = Files.readString(web.fx.dir.resolve("log/cfs-backup.log"));
+        assertTrue(log.contains("op=web-restore outcome=queued"), log);
+        assertTrue(log.contains("op=web-restore outcome=ok") && log.contains("path docs/blob.bin to " + target), log);
+        assertTrue(log.contains("op=web-restore outcome=refused an in-place restore replaces the live data of 'settings'"), log);
+        assertTrue(log.contains("op=web-request outcome=refused no valid CSRF token on POST /api/jobs"), log);
+        assertTrue(log.contains("op=restore outcome=ok source=settings") && log.contains("mode=in-place"), log);
+    }
+
     private JsonNode waitFor(String id) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (true) {

@@ -178,6 +178,50 @@ class WebBrowserIT {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("diff-summary")));
         shot("diff");
 
+        // restore a file from a snapshot into a folder the operator names; the job's progress, then its result
+        driver.get(web.base + "/#snapshots?source=data");
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#snapshot-list a.snap"))).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#entries tr.entry[data-name='docs'] a.dir")))
+                .click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#entries tr.entry[data-name='blob.bin'] button.restore")))
+                .click();
+        Path target = tmp.resolve("restored-in-browser");
+        WebElement targetInput = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("restore-target")));
+        targetInput.sendKeys("relative/folder");
+        driver.findElement(By.id("restore-go")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("restore-message"), "not an absolute path"));
+        targetInput.clear();
+        targetInput.sendKeys(target.toString());
+        driver.findElement(By.id("restore-go")).click();
+        new WebDriverWait(driver, Duration.ofMinutes(3)).until(ExpectedConditions.attributeToBe(By.id("restore-message"),
+                "data-state", "ok"));
+        String result = driver.findElement(By.id("restore-message")).getText();
+        assertTrue(result.contains("restored 1 files") && result.contains(target.toString()), result);
+        shot("restore-file");
+        assertArrayEquals(web.blob, Files.readAllBytes(target.resolve("docs/blob.bin")), "restored bytes differ");
+
+        // in place: a wrong name does nothing; the source's name typed restores it
+        Path conf = tmp.resolve("other/app.conf");
+        Files.writeString(conf, "x=changed in the browser IT\n");
+        driver.findElement(By.id("nav-actions")).click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button.restore-in-place[data-source='settings']")))
+                .click();
+        WebElement confirm = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("restore-confirm")));
+        confirm.sendKeys("setting");
+        driver.findElement(By.id("restore-go")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("restore-message"), "type the source's name"));
+        shot("restore-in-place-refused");
+        assertEquals("x=changed in the browser IT\n", Files.readString(conf), "a wrong name changed the live data");
+        confirm.sendKeys("s");
+        driver.findElement(By.id("restore-go")).click();
+        new WebDriverWait(driver, Duration.ofMinutes(3)).until(ExpectedConditions.attributeToBe(By.id("restore-message"),
+                "data-state", "ok"));
+        String inPlace = driver.findElement(By.id("restore-message")).getText();
+        assertTrue(inPlace.contains("previous state saved as snapshot"), inPlace);
+        assertEquals("x=1\n", Files.readString(conf));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#jobs tr.job .job-detail"), "restored"));
+        shot("restore-in-place");
+
         // log out (a form post carrying the CSRF token): the API is closed again
         driver.findElement(By.cssSelector("#logout-form button")).click();
         wait.until(ExpectedConditions.urlToBe(web.base + "/login"));
