@@ -77,7 +77,7 @@ final class WebWiring implements WebBackend {
                 s.auditLog(), line -> {
                     s.err().println("cfs-backup: " + line);
                     s.err().flush();
-                });
+                }, s.runner());
     }
 
     @Override
