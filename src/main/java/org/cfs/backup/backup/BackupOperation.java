@@ -437,11 +437,8 @@ public final class BackupOperation {
             if (dump.cancelled() || cancellation.isCancelled()) {
                 throw new CancelledException();
             }
-            String tail = dump.stderrTail().strip();
-            int nl = tail.lastIndexOf('\n');
             throw CfsException.failed("dump command " + s.command().get(0) + " exited " + dump.exitCode()
-                    + fate
-                    + (tail.isEmpty() ? "" : ": " + (nl >= 0 ? tail.substring(nl + 1) : tail)));
+                    + fate + dump.stderrSuffix());
         }
         if (resticError.get() != null) {
             throw resticError.get();

@@ -24,9 +24,6 @@ final class Hooks {
         if (r.ok()) {
             return null;
         }
-        String tail = r.stderrTail().strip();
-        int nl = tail.lastIndexOf('\n');
-        return which + " hook " + argv.get(0) + " exited " + r.exitCode()
-                + (tail.isEmpty() ? "" : ": " + (nl >= 0 ? tail.substring(nl + 1) : tail));
+        return which + " hook " + argv.get(0) + " exited " + r.exitCode() + r.stderrSuffix();
     }
 }

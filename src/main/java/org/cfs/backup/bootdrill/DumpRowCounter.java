@@ -1,27 +1,26 @@
 package org.cfs.backup.bootdrill;
 
-import java.io.FilterInputStream;
-import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.nio.charset.StandardCharsets;
+
+import org.cfs.backup.process.ObservedInputStream;
+import org.cfs.backup.process.StreamTail;
 
 /**
  * Counts, while a MariaDB dump streams past, the databases and tables it creates and the rows each
  * table's {@code INSERT}s carry (extended inserts: one tuple per row, strings and quoted names
  * skipped). Memory stays flat: only a line's first bytes are kept, never a whole INSERT.
  */
-final class DumpRowCounter extends FilterInputStream {
+final class DumpRowCounter implements ObservedInputStream.Observer {
     private static final int HEAD = 512;
 
     /** Rows per "db.table", in the dump's order; tables created with no INSERT count 0. */
     final Map<String, Long> rows = new LinkedHashMap<>();
     /** Databases created or used by the dump, in its order. */
     final java.util.Set<String> databases = new java.util.LinkedHashSet<>();
-    long bytes;
-    private final byte[] tail = new byte[64];
-    private int tailLen;
+    private final StreamTail tail = new StreamTail(64);
 
     private String db;
     private final StringBuilder head = new StringBuilder();
@@ -35,36 +34,24 @@ final class DumpRowCounter extends FilterInputStream {
     private boolean escape;
     private int depth;
 
-    DumpRowCounter(InputStream in) {
-        super(in);
+    /** {@code in}, counted by this as it is read. */
+    InputStream watch(InputStream in) {
+        return new ObservedInputStream(in, this);
     }
 
-    @Override
-    public int read() throws IOException {
-        int b = super.read();
-        if (b >= 0) {
-            feed(new byte[] {(byte) b}, 0, 1);
-        }
-        return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        int n = super.read(b, off, len);
-        if (n > 0) {
-            feed(b, off, n);
-        }
-        return n;
+    /** The bytes that passed. */
+    long bytes() {
+        return tail.count();
     }
 
     /** The dump's last bytes (for its "-- Dump completed" trailer). */
     String tail() {
-        return new String(tail, 0, tailLen, StandardCharsets.UTF_8);
+        return tail.text();
     }
 
-    void feed(byte[] b, int off, int n) {
-        bytes += n;
-        keepTail(b, off, n);
+    @Override
+    public void seen(byte[] b, int off, int n) {
+        tail.seen(b, off, n);
         for (int i = off; i < off + n; i++) {
             char c = (char) (b[i] & 0xff);
             if (inInsert) {
@@ -86,18 +73,6 @@ final class DumpRowCounter extends FilterInputStream {
                 }
             }
         }
-    }
-
-    private void keepTail(byte[] b, int off, int n) {
-        if (n >= tail.length) {
-            System.arraycopy(b, off + n - tail.length, tail, 0, tail.length);
-            tailLen = tail.length;
-            return;
-        }
-        int keep = Math.min(tailLen, tail.length - n);
-        System.arraycopy(tail, tailLen - keep, tail, 0, keep);
-        System.arraycopy(b, off, tail, keep, n);
-        tailLen = keep + n;
     }
 
     private void startInsert() {

@@ -216,7 +216,7 @@ final class MariadbLoad {
             }
             if (!inst.ok()) {
                 throw new CfsException(ExitCode.FAILED, "mariadb-install-db of the scratch datadir failed: "
-                        + lastLine(inst.stderrTail(), inst.exitCode()));
+                        + lastLine(inst));
             }
             cancellation.check();
             server[0] = start(dir, data, socket);
@@ -333,13 +333,10 @@ final class MariadbLoad {
 
     /** Streams the dump into the server while counting, then compares every table's rows. */
     private void loadAndCheck(Server server, Snapshot snap, String path, long listed, long r0, BootDrillOperation.Outcome o) {
-        DumpRowCounter[] counter = new DumpRowCounter[1];
+        DumpRowCounter c = new DumpRowCounter();
         AtomicReference<ProcessResult> load = new AtomicReference<>();
-        ProcessResult dump = restic.dump(snap.id(), path, in -> {
-            counter[0] = new DumpRowCounter(in);
-            load.set(runner.run(ProcessSpec.of(server.client("--binary-mode", "--max-allowed-packet=1G"))
-                    .stdin(counter[0]).build()));
-        });
+        ProcessResult dump = restic.dump(snap.id(), path, in -> load.set(runner.run(
+                ProcessSpec.of(server.client("--binary-mode", "--max-allowed-packet=1G")).stdin(c.watch(in)).build())));
         if (dump.cancelled() || (load.get() != null && load.get().cancelled())) {
             throw new CancelledException();
         }
@@ -347,21 +344,21 @@ final class MariadbLoad {
         if (!dump.ok()) {
             o.problems.add(restic.failure("restic dump of " + path, dump).getMessage());
         }
-        DumpRowCounter c = counter[0];
-        o.files = c == null ? 0 : 1;
-        o.bytes = c == null ? 0 : c.bytes;
-        if (c != null && listed >= 0 && c.bytes != listed) {
-            o.problems.add(path + ": " + c.bytes + " bytes read, " + listed + " listed");
+        boolean streamed = load.get() != null; // restic dump reached the loader
+        o.files = streamed ? 1 : 0;
+        o.bytes = c.bytes();
+        if (listed >= 0 && c.bytes() != listed) {
+            o.problems.add(path + ": " + c.bytes() + " bytes read, " + listed + " listed");
         }
-        if (c != null && !c.tail().contains("-- Dump completed")) {
+        if (streamed && !c.tail().contains("-- Dump completed")) {
             o.problems.add(path + ": incomplete dump: no '-- Dump completed' trailer at its end");
         }
         ProcessResult l = load.get();
         if (l != null && !l.ok()) {
             o.boot("loading the dump into a throw-away mariadbd failed (mariadb exit " + l.exitCode() + "): "
-                    + lastLine(l.stderrTail(), l.exitCode()));
+                    + lastLine(l));
         }
-        if (c != null && o.problems.isEmpty() && o.bootProblems.isEmpty()) {
+        if (streamed && o.problems.isEmpty() && o.bootProblems.isEmpty()) {
             if (c.databases.isEmpty()) {
                 o.boot(path + ": the dump names no database (dump with --databases or --all-databases)");
             } else {
@@ -462,7 +459,7 @@ final class MariadbLoad {
         }
         ProcessResult tables = runner.run(ProcessSpec.of(server.client("-N", "-B", "-e", sql.toString())).build());
         if (!tables.ok()) {
-            o.boot("listing the loaded tables failed: " + lastLine(tables.stderrTail(), tables.exitCode()));
+            o.boot("listing the loaded tables failed: " + lastLine(tables));
             return;
         }
         java.util.Set<String> present = new java.util.HashSet<>();
@@ -495,7 +492,7 @@ final class MariadbLoad {
             ProcessResult r = runner.run(ProcessSpec.of(server.client("-N", "-B")).stdin(
                     new java.io.ByteArrayInputStream(counts.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))).build());
             if (!r.ok()) {
-                o.boot("counting the loaded rows failed: " + lastLine(r.stderrTail(), r.exitCode()));
+                o.boot("counting the loaded rows failed: " + lastLine(r));
                 return;
             }
             String[] lines = r.stdout().strip().split("\n");
@@ -536,10 +533,8 @@ final class MariadbLoad {
         return n[0];
     }
 
-    private static String lastLine(String text, int exit) {
-        String t = text == null ? "" : text.strip();
-        int nl = t.lastIndexOf('\n');
-        t = nl >= 0 ? t.substring(nl + 1) : t;
-        return t.isEmpty() ? "exit " + exit : t;
+    private static String lastLine(ProcessResult r) {
+        String t = r.lastStderrLine();
+        return t.isEmpty() ? "exit " + r.exitCode() : t;
     }
 }

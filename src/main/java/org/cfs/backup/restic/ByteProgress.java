@@ -1,13 +1,12 @@
 package org.cfs.backup.restic;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import org.cfs.backup.process.ObservedInputStream;
 import org.cfs.backup.process.ProcessSpec;
 
 /**
@@ -27,51 +26,30 @@ final class ByteProgress {
             return consumer;
         }
         return in -> {
-            Counting c = new Counting(in, progress);
+            Counting c = new Counting(progress);
             try {
-                consumer.accept(c);
+                consumer.accept(new ObservedInputStream(in, c));
             } finally {
                 c.report(true);
             }
         };
     }
 
-    private static final class Counting extends FilterInputStream {
+    /** Counts the bytes read and tells the listener, at most every {@link #EVERY_NANOS}. */
+    private static final class Counting implements ObservedInputStream.Observer {
         private final ResticProgress.Listener progress;
         private final long start = System.nanoTime();
         private long bytes;
         private long last;
 
-        Counting(InputStream in, ResticProgress.Listener progress) {
-            super(in);
+        Counting(ResticProgress.Listener progress) {
             this.progress = progress;
         }
 
         @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                bytes++;
-                report(false);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buf, int off, int len) throws IOException {
-            int n = super.read(buf, off, len);
-            if (n > 0) {
-                bytes += n;
-                report(false);
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long s = super.skip(n);
-            bytes += Math.max(0, s);
-            return s;
+        public void seen(byte[] b, int off, int n) {
+            bytes += n;
+            report(false);
         }
 
         void report(boolean last) {

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.cfs.backup.CfsException;
 import org.cfs.backup.config.SourceConfig;
 import org.cfs.backup.process.ProcessResult;
+import org.cfs.backup.process.ObservedInputStream;
 import org.cfs.backup.process.ProcessSpec;
 import org.cfs.backup.restic.Snapshot;
 
@@ -93,25 +94,7 @@ final class DumpRestore {
         AtomicReference<ProcessResult> child = new AtomicReference<>();
         AtomicLong bytes = new AtomicLong();
         ProcessResult dump = ctx.restic().dump(snap.id(), path, in -> {
-            InputStream counting = new java.io.FilterInputStream(in) {
-                @Override
-                public int read() throws IOException {
-                    int b = super.read();
-                    if (b >= 0) {
-                        bytes.incrementAndGet();
-                    }
-                    return b;
-                }
-
-                @Override
-                public int read(byte[] buf, int off, int len) throws IOException {
-                    int n = super.read(buf, off, len);
-                    if (n > 0) {
-                        bytes.addAndGet(n);
-                    }
-                    return n;
-                }
-            };
+            InputStream counting = new ObservedInputStream(in, (b, off, n) -> bytes.addAndGet(n));
             child.set(ctx.runner().run(ProcessSpec.of(cmd).stdin(counting).build()));
         }, ctx.progress());
         ProcessResult c = child.get();
@@ -119,10 +102,7 @@ final class DumpRestore {
             throw CfsException.failed(what + cmd.get(0) + " did not run");
         }
         if (!c.ok()) {
-            String tail = c.stderrTail().strip();
-            int nl = tail.lastIndexOf('\n');
-            throw CfsException.failed(what + cmd.get(0) + " exited " + c.exitCode()
-                    + (tail.isEmpty() ? "" : ": " + (nl >= 0 ? tail.substring(nl + 1) : tail)));
+            throw CfsException.failed(what + cmd.get(0) + " exited " + c.exitCode() + c.stderrSuffix());
         }
         if (!dump.ok()) {
             throw ctx.restic().failure("restic dump", dump);

@@ -14,9 +14,10 @@ import org.junit.jupiter.api.Test;
 /** Rows counted while a dump streams past: both INSERT layouts, quotes, parens and escapes inside values. */
 class DumpRowCounterTest {
     private static DumpRowCounter count(String dump, int chunk) throws Exception {
-        DumpRowCounter c = new DumpRowCounter(new ByteArrayInputStream(dump.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        DumpRowCounter c = new DumpRowCounter();
+        java.io.InputStream in = c.watch(new ByteArrayInputStream(dump.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         byte[] buf = new byte[chunk];
-        while (c.read(buf) >= 0) {
+        while (in.read(buf) >= 0) {
             // counted as it passes
         }
         return c;
@@ -72,8 +73,8 @@ class DumpRowCounterTest {
                 return cur[pos++];
             }
         };
-        DumpRowCounter c = new DumpRowCounter(huge);
-        c.transferTo(OutputStream.nullOutputStream());
+        DumpRowCounter c = new DumpRowCounter();
+        c.watch(huge).transferTo(OutputStream.nullOutputStream());
         assertEquals(Map.of("big.t", rows), c.rows);
     }
 }
