@@ -5,7 +5,6 @@ import java.util.List;
 
 import org.cfs.backup.CfsException;
 import org.cfs.backup.ExitCode;
-import org.cfs.backup.backup.BackupOperation;
 import org.cfs.backup.config.SourceConfig;
 import org.cfs.backup.restic.Restic;
 import org.cfs.backup.restic.Snapshot;
