@@ -45,7 +45,7 @@ else
   done
 fi
 docker run -d --init --name "$ctr" -v "$vol:/data" cfs-busybox:latest /bin/sleep 1000000 >/dev/null
-echo pw > "$work/pw"
+echo pw > "$work/pw"; chmod 600 "$work/pw"
 printf '[bench]\ntype = local\n' > "$work/rclone.conf"
 export RESTIC_PASSWORD_FILE="$work/pw" RCLONE_CONFIG="$work/rclone.conf"
 sync

@@ -23,7 +23,7 @@ cleanup() {
   rm -rf "$dir"
 }
 trap cleanup EXIT
-echo "pw-$id" > "$dir/pw"
+echo "pw-$id" > "$dir/pw"; chmod 600 "$dir/pw"
 printf '[b]\ntype = local\n' > "$dir/rclone.conf"
 cat > "$dir/config.yaml" <<YAML
 host: bench

@@ -18,7 +18,7 @@ work=$(mktemp -d /tmp/bench-download.XXXXXX)
 pid=
 cleanup() { [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
-echo bench-password > "$work/pw"
+echo bench-password > "$work/pw"; chmod 600 "$work/pw"
 echo bench-web-password > "$work/web-pw"
 mkdir -p "$work/data"
 head -c "$((size * 1024 * 1024))" /dev/urandom > "$work/data/blob.bin"
