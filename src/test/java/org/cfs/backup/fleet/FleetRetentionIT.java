@@ -74,7 +74,8 @@ class FleetRetentionIT {
                 // B's db shrinks to a tenth in its newest snapshot: a broken dump, say
                 fill(dataBdb, i == 2 ? 20_000 : 200_000);
                 DaemonFixture.Result r = f.run(cfgB, "backup");
-                assertEquals(0, r.exit(), r.err());
+                // the shrunk one is partial at backup time already (issue 14), its snapshot kept for prune to guard
+                assertEquals(i == 2 ? 3 : 0, r.exit(), r.err());
             }
             assertEquals(4, count(f, hostA, "app"));
             assertEquals(3, count(f, hostB, "app"));
