@@ -129,23 +129,15 @@ public final class ResticArgs {
 
     public List<String> snapshotsArgs(String host, List<String> tags) {
         List<String> a = new ArrayList<>(List.of("--json"));
-        if (host != null) {
-            a.add("--host");
-            a.add(host);
-        }
-        if (tags != null && !tags.isEmpty()) {
-            // one --tag with a comma list means "all of these"; several --tag mean "any of these"
-            for (String t : tags) {
-                a.add("--tag");
-                a.add(t);
-            }
-        }
+        addFilter(a, host, tags);
         return command("snapshots", a.toArray(String[]::new));
     }
 
-    /** Snapshots without taking a repository lock, so that status and freshness never block a prune or check. */
-    public List<String> snapshotsNoLockArgs(String host, List<String> tags) {
-        List<String> a = new ArrayList<>(List.of("--no-lock", "--json"));
+    /**
+     * {@code --host H} and one {@code --tag T} per tag: several {@code --tag} mean "any of these"
+     * (one {@code --tag} with a comma list would mean "all of these").
+     */
+    private static void addFilter(List<String> a, String host, List<String> tags) {
         if (host != null) {
             a.add("--host");
             a.add(host);
@@ -154,6 +146,12 @@ public final class ResticArgs {
             a.add("--tag");
             a.add(t);
         }
+    }
+
+    /** Snapshots without taking a repository lock, so that status and freshness never block a prune or check. */
+    public List<String> snapshotsNoLockArgs(String host, List<String> tags) {
+        List<String> a = new ArrayList<>(List.of("--no-lock", "--json"));
+        addFilter(a, host, tags);
         return command("snapshots", a.toArray(String[]::new));
     }
 
@@ -282,14 +280,7 @@ public final class ResticArgs {
     /** {@code restic find --json [--host H] [--tag T]... -- PATTERN}: which snapshots hold a matching name. */
     public List<String> findArgs(String host, List<String> tags, String pattern) {
         List<String> a = new ArrayList<>(List.of("--json"));
-        if (host != null) {
-            a.add("--host");
-            a.add(host);
-        }
-        for (String t : tags == null ? List.<String>of() : tags) {
-            a.add("--tag");
-            a.add(t);
-        }
+        addFilter(a, host, tags);
         a.add("--");
         a.add(pattern);
         return command("find", a.toArray(String[]::new));
