@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.cfs.backup.CfsException;
+import org.cfs.backup.ExitCode;
+
 /**
  * A file in the state dir that says the last backup run ended with nothing left to tidy in the
  * repository (no first pass, failed dump or stale lock of its own): the next run may then skip the
@@ -27,7 +30,8 @@ public final class TidyMarker {
             Files.deleteIfExists(file);
         } catch (IOException e) {
             // a marker that cannot be removed must not survive either: fail loudly, the run would trust it
-            throw new IllegalStateException("cannot remove " + file + ": " + e.getMessage(), e);
+            throw new CfsException(ExitCode.FAILED, "cannot remove " + file + " (the state dir must be writable): "
+                    + e.getMessage());
         }
     }
 
