@@ -4,12 +4,11 @@ import org.cfs.backup.ExitCode;
 import org.cfs.backup.browse.SnapshotBrowser;
 import org.cfs.backup.browse.SnapshotDiff;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code diff SOURCE [ID1 [ID2]] [--json]}: what was added, removed and changed between two snapshots. */
 @Command(name = "diff", mixinStandardHelpOptions = true, description = "Compare two snapshots of a source (default: the two newest; one id: that one against the newest).")
-final class DiffCommand extends BaseCommand {
+final class DiffCommand extends BrowseCommand {
     @Parameters(index = "0", paramLabel = "SOURCE", description = "The source.")
     String source;
 
@@ -19,16 +18,10 @@ final class DiffCommand extends BaseCommand {
     @Parameters(index = "2", arity = "0..1", paramLabel = "ID2", description = "The newer snapshot (default: the newest).")
     String to;
 
-    @Mixin
-    JsonMixin output;
-
-    @Mixin
-    HostMixin hostOption;
-
     @Override
     public Integer call() {
         Services s = services();
-        SnapshotBrowser b = new SnapshotBrowser(s.config(), s.restic(), hostOption.host);
+        SnapshotBrowser b = browser(s);
         SnapshotDiff d = b.diff(b.source(source), from, to);
         if (output.json) {
             JsonOutput.print(out(), d);

@@ -7,28 +7,21 @@ import org.cfs.backup.ExitCode;
 import org.cfs.backup.browse.FindMatch;
 import org.cfs.backup.browse.SnapshotBrowser;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code find SOURCE PATTERN [--json]}: which snapshots hold a file, newest first. */
 @Command(name = "find", mixinStandardHelpOptions = true, description = "Find which snapshots of a source hold a file (restic's patterns: name or glob), newest first.")
-final class FindCommand extends BaseCommand {
+final class FindCommand extends BrowseCommand {
     @Parameters(index = "0", paramLabel = "SOURCE", description = "The source.")
     String source;
 
     @Parameters(index = "1", paramLabel = "PATTERN", description = "A name or glob, like notes.txt or '*.sql'.")
     String pattern;
 
-    @Mixin
-    JsonMixin output;
-
-    @Mixin
-    HostMixin hostOption;
-
     @Override
     public Integer call() {
         Services s = services();
-        SnapshotBrowser b = new SnapshotBrowser(s.config(), s.restic(), hostOption.host);
+        SnapshotBrowser b = browser(s);
         List<FindMatch> matches = b.find(b.source(source), pattern);
         if (output.json) {
             JsonOutput.print(out(), matches);

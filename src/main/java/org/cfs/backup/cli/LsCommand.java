@@ -9,13 +9,12 @@ import org.cfs.backup.browse.Entry;
 import org.cfs.backup.browse.Page;
 import org.cfs.backup.browse.SnapshotBrowser;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ls SOURCE [PATH] [--snapshot ID] [--after NAME] [--limit N] [--json]}: one folder of a snapshot. */
 @Command(name = "ls", mixinStandardHelpOptions = true, description = "List one folder of a snapshot (PATH relative to the source's root, as with restore --include).")
-final class LsCommand extends BaseCommand {
+final class LsCommand extends BrowseCommand {
     @Parameters(index = "0", paramLabel = "SOURCE", description = "The source.")
     String source;
 
@@ -31,16 +30,10 @@ final class LsCommand extends BaseCommand {
     @Option(names = "--limit", paramLabel = "N", description = "At most N entries (default: all, read page by page).")
     int limit;
 
-    @Mixin
-    JsonMixin output;
-
-    @Mixin
-    HostMixin hostOption;
-
     @Override
     public Integer call() {
         Services s = services();
-        SnapshotBrowser b = new SnapshotBrowser(s.config(), s.restic(), hostOption.host);
+        SnapshotBrowser b = browser(s);
         SnapshotBrowser.Resolved r = b.resolve(source, snapshot);
         Page page;
         if (limit > 0) {
