@@ -120,7 +120,7 @@ public final class BackupOperation {
         }
         BackupReport report = BackupReport.of(results);
         String status = interrupted ? "interrupted" : report.status();
-        if (!dryRun && !interrupted && !results.isEmpty()
+        if (!dryRun && !interrupted && !leftoversRemain && !results.isEmpty()
                 && results.stream().allMatch(r -> "ok".equals(r.status()) && r.warning() == null)) {
             tidy.mark();
         }
@@ -171,6 +171,7 @@ public final class BackupOperation {
             }
             pending.remove(pendingIds);
         } catch (CfsException e) {
+            leftoversRemain = true; // this run must not call the repository tidy: the next one looks again
             log.accept("could not forget the snapshots crashed or failed runs left: " + e.getMessage());
         }
         return listed;
@@ -246,6 +247,9 @@ public final class BackupOperation {
         }
         return f;
     }
+
+    /** The look for crash leftovers failed (listing or forgetting): the run leaves no tidy marker. */
+    private boolean leftoversRemain;
 
     /** Seconds the current source's containers were down when it failed with an exception (else 0). */
     private double failedDowntime;

@@ -197,6 +197,29 @@ class FaultsIT {
     }
 
     @Test
+    void aRunThatCouldNotForgetALeftoverLeavesNoTidyMarkSoTheNextRunForgetsIt() throws Exception {
+        // regression: a run whose look found a leftover but could not forget it (a live lock) still
+        // ended ok and marked the repository tidy, so no later run looked again
+        Path data = Files.createDirectories(env.dir.resolve("d5d"));
+        Files.writeString(data.resolve("a"), "a");
+        env.writeConfig("  - name: d5d\n    path: " + data + "\n");
+        init();
+        env.restic("backup", "--host", "it-host", "--tag", "d5d", "--tag", "cfs-pass1", data.toString());
+        Process holder = resticHoldingALock(); // a live lock: forget cannot take its exclusive lock
+        ItEnv.Run r = env.cli("backup", "--json");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(1, tagged(snapshots(), "cfs-pass1"), "the leftover could not go yet");
+        assertFalse(Files.exists(env.dir.resolve("state/backup.tidy")), "not tidy while a leftover remains");
+
+        sh("kill", "-INT", Long.toString(holder.pid()));
+        assertTrue(holder.waitFor(20, TimeUnit.SECONDS));
+        ItEnv.Run next = env.cli("backup", "--json");
+        assertEquals(0, next.exit(), next.err());
+        assertEquals(0, tagged(snapshots(), "cfs-pass1"), "the next backup looked again and forgot it");
+        assertTrue(Files.exists(env.dir.resolve("state/backup.tidy")));
+    }
+
+    @Test
     void aFirstPassThatCannotBeForgottenIsAWarningInTheResult() throws Exception {
         String vol = env.volume("d5c");
         String ctr = env.container("d5c", vol);
