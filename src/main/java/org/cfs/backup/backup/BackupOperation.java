@@ -16,6 +16,7 @@ import org.cfs.backup.config.Consistency;
 import org.cfs.backup.config.Size;
 import org.cfs.backup.config.SourceConfig;
 import org.cfs.backup.docker.Docker;
+import org.cfs.backup.process.Beside;
 import org.cfs.backup.process.CancelledException;
 import org.cfs.backup.process.Cancellation;
 import org.cfs.backup.process.ProcessResult;
@@ -24,6 +25,7 @@ import org.cfs.backup.process.ProcessSpec;
 import org.cfs.backup.quiesce.Quiesce;
 import org.cfs.backup.restic.BackupRequest;
 import org.cfs.backup.restic.BackupStatus;
+import org.cfs.backup.restic.RepositoryFiles;
 import org.cfs.backup.restic.Restic;
 import org.cfs.backup.restic.ResticError;
 import org.cfs.backup.restic.ResticException;
@@ -91,11 +93,10 @@ public final class BackupOperation {
         List<SourceResult> results = new ArrayList<>();
         boolean interrupted = false;
         TidyMarker tidy = new TidyMarker(config.stateDir(), "backup");
-        List<Snapshot> listed = null;
         if (!dryRun && !sources.isEmpty()) {
             boolean wasTidy = tidy.present();
             tidy.clear();
-            listed = prepareRepository(wasTidy);
+            prepareRepository(wasTidy, start);
         }
         List<RunRecord> past = dryRun ? List.of() : history.all();
         for (SourceConfig s : sources) {
@@ -114,9 +115,8 @@ public final class BackupOperation {
                 break;
             }
         }
-        if (!dryRun && !interrupted) {
-            // the repository describes itself: the config, when it changed (recover reads it back)
-            new ConfigSnapshot(config, restic, auditLog, log).saveAfterBackup(listed);
+        if (!dryRun) {
+            finishRepository(interrupted, start, results);
         }
         BackupReport report = BackupReport.of(results);
         String status = interrupted ? "interrupted" : report.status();
@@ -132,53 +132,173 @@ public final class BackupOperation {
         return report;
     }
 
+    /** What the work beside the sources found: this host's snapshots (null: not listed), or why not. */
+    private record Side(List<Snapshot> listed, CfsException lookError) {
+    }
+
+    /** The look and the config snapshot, run beside the sources' backups; null when nothing runs beside. */
+    private Beside<Side> side;
+    /** The crashed or failed runs' snapshots to forget once the sources are done (the look ran beside them). */
+    private List<String> pendingIds = List.of();
+    private boolean forgetAfter;
+
     /**
-     * Before the first source: forgets what crashed or failed runs left (first passes, snapshots
-     * tagged {@value #FAILED_TAG}, failed dumps that could not even be tagged), clearing stale locks
-     * first when there is something to forget (they make every forget fail in restic 0.14). Skipped
-     * when the last run left the repository tidy and nothing is pending: a look costs a restic start.
-     * Nothing here fails the run.
-     *
-     * @return what the look listed (it includes the {@value Snapshot#CONFIG_TAG} snapshots, so that
-     *     saving the config needs no look of its own), or null when there was no look
+     * Before the first source: what crashed or failed runs left (first passes, snapshots tagged
+     * {@value #FAILED_TAG}, failed dumps that could not even be tagged) must be forgotten, and the
+     * config saved when it changed. Skipped when the last run left the repository tidy and nothing
+     * is pending: a look costs a restic start. Otherwise one {@code rclone lsf} of the repository's
+     * lock and snapshot files decides how (issue 13: a first backup paid two restic starts before
+     * its data):
+     * <ul>
+     * <li>no snapshot at all (a new repository): nothing to look for;</li>
+     * <li>no lock: nothing can block the sources, so the look runs beside them and what it finds
+     * is forgotten after them;</li>
+     * <li>a lock (perhaps a stale exclusive one, which blocks every backup in restic 0.14) or a
+     * backend that cannot be listed this way: the look and the forget come first, clearing stale
+     * locks when there is something to forget, as before.</li>
+     * </ul>
+     * The config snapshot then runs beside the sources (a shared lock, as theirs). Nothing here fails the run.
      */
-    private List<Snapshot> prepareRepository(boolean wasTidy) {
+    private void prepareRepository(boolean wasTidy, Instant runStart) {
         FailedSnapshots pending = new FailedSnapshots(config.stateDir());
-        List<String> pendingIds = pending.ids();
+        pendingIds = pending.ids();
         if (wasTidy && pendingIds.isEmpty()) {
-            return null;
+            side = Beside.start("config-snapshot", () -> saveConfig(null));
+            return;
+        }
+        RepositoryFiles.Census census;
+        try {
+            census = new RepositoryFiles(restic).census();
+        } catch (CfsException e) {
+            census = null; // then restic looks, as it always did
+        }
+        if (census != null && census.locks() == 0 && census.snapshots() == 0) {
+            pending.remove(pendingIds); // an empty repository holds none of them
+            pendingIds = List.of();
+            side = Beside.start("config-snapshot", () -> saveConfig(List.of()));
+            return;
+        }
+        if (census != null && census.locks() == 0) {
+            forgetAfter = true;
+            side = Beside.start("look", () -> {
+                List<Snapshot> listed;
+                try {
+                    listed = restic.snapshotsNoLock(config.host(), lookTags());
+                } catch (RuntimeException e) {
+                    saveConfig(null);
+                    return new Side(null, e instanceof CfsException c ? c : CfsException.failed(String.valueOf(e.getMessage())));
+                }
+                saveConfig(listed);
+                return new Side(listed, null);
+            });
+            return;
         }
         List<Snapshot> listed = null;
         try {
-            List<String> tags = pendingIds.isEmpty() ? List.of(PASS1_TAG, FAILED_TAG, Snapshot.CONFIG_TAG) : List.of();
-            listed = restic.snapshotsNoLock(config.host(), tags);
-            List<String> doomed = new ArrayList<>();
-            for (Snapshot sn : listed) {
-                if (sn.hasTag(PASS1_TAG) || sn.hasTag(FAILED_TAG)
-                        || pendingIds.stream().anyMatch(p -> sn.id().startsWith(p))) {
-                    doomed.add(sn.id());
-                }
-            }
-            if (!doomed.isEmpty()) {
-                try {
-                    restic.unlock();
-                } catch (CfsException e) {
-                    log.accept("could not clear stale repository locks: " + e.getMessage());
-                }
-                restic.forget(doomed);
-                log.accept("forgot " + doomed.size() + " snapshot(s) crashed or failed runs left (tagged " + PASS1_TAG
-                        + " or " + FAILED_TAG + ")");
-            }
-            pending.remove(pendingIds);
+            listed = restic.snapshotsNoLock(config.host(), lookTags());
+            forgetDoomed(doomed(listed, null), pending);
         } catch (CfsException e) {
             leftoversRemain = true; // this run must not call the repository tidy: the next one looks again
             log.accept("could not forget the snapshots crashed or failed runs left: " + e.getMessage());
         }
-        return listed;
+        List<Snapshot> known = listed;
+        side = Beside.start("config-snapshot", () -> saveConfig(known));
+    }
+
+    /** The tags the look lists (none when failed dumps are pending: they may carry no tag at all). */
+    private List<String> lookTags() {
+        return pendingIds.isEmpty() ? List.of(PASS1_TAG, FAILED_TAG, Snapshot.CONFIG_TAG) : List.of();
+    }
+
+    /** The listed snapshots crashed or failed runs left; with {@code before}, only those older than it (not this run's). */
+    private List<String> doomed(List<Snapshot> listed, Instant before) {
+        List<String> doomed = new ArrayList<>();
+        for (Snapshot sn : listed) {
+            if (before != null && (sn.time() == null || !sn.time().isBefore(before))) {
+                continue;
+            }
+            if (sn.hasTag(PASS1_TAG) || sn.hasTag(FAILED_TAG) || pendingIds.stream().anyMatch(p -> sn.id().startsWith(p))) {
+                doomed.add(sn.id());
+            }
+        }
+        return doomed;
+    }
+
+    /** Forgets the doomed snapshots, clearing stale locks first (they make every forget fail in restic 0.14). */
+    private void forgetDoomed(List<String> doomed, FailedSnapshots pending) {
+        if (!doomed.isEmpty()) {
+            try {
+                restic.unlock();
+            } catch (CfsException e) {
+                log.accept("could not clear stale repository locks: " + e.getMessage());
+            }
+            restic.forget(doomed);
+            log.accept("forgot " + doomed.size() + " snapshot(s) crashed or failed runs left (tagged " + PASS1_TAG
+                    + " or " + FAILED_TAG + ")");
+        }
+        pending.remove(pendingIds);
+    }
+
+    /** The config snapshot, when the config changed (the repository describes itself; recover reads it back). */
+    private Side saveConfig(List<Snapshot> known) {
+        try {
+            if (!cancellation.isCancelled()) {
+                new ConfigSnapshot(config, restic, auditLog, log).saveAfterBackup(known);
+            }
+        } catch (CancelledException e) {
+            // the run is being cancelled: the next run saves it
+        } catch (RuntimeException e) {
+            log.accept("could not save the config in the repository (" + Snapshot.CONFIG_TAG + "): " + e.getMessage());
+        }
+        return new Side(known, null);
+    }
+
+    /** Waits for the work beside the sources: before containers go down, and before a lock of restic's own. */
+    private Side awaitSide() {
+        return side == null ? null : side.join();
+    }
+
+    /** After the sources: the work beside them ends; what its look found is forgotten (not after a cancel). */
+    private void finishRepository(boolean interrupted, Instant runStart, List<SourceResult> results) {
+        if (side == null) {
+            if (!interrupted) {
+                saveConfig(null); // no source: the config alone
+            }
+            return;
+        }
+        Side found = awaitSide();
+        if (!forgetAfter || interrupted) {
+            return;
+        }
+        List<String> own = new ArrayList<>(); // this run's snapshots, a first pass the look may have listed among them
+        for (SourceResult r : results) {
+            if (r.snapshotId() != null) {
+                own.add(r.snapshotId());
+            }
+            if (r.passes() != null) {
+                r.passes().stream().filter(p -> p != null && p.snapshotId() != null).forEach(p -> own.add(p.snapshotId()));
+            }
+        }
+        try {
+            if (found.lookError() != null) {
+                throw found.lookError();
+            }
+            forgetDoomed(doomed(found.listed(), runStart), new FailedSnapshots(config.stateDir()));
+            List<String> later = doomed(found.listed(), null);
+            later.removeAll(doomed(found.listed(), runStart));
+            later.removeIf(id -> own.stream().anyMatch(id::startsWith));
+            if (!later.isEmpty()) {
+                leftoversRemain = true; // dated after this run's start, yet not this run's (a clock set back): the next run looks
+            }
+        } catch (CfsException e) {
+            leftoversRemain = true; // this run must not call the repository tidy: the next one looks again
+            log.accept("could not forget the snapshots crashed or failed runs left: " + e.getMessage());
+        }
     }
 
     /** Forgets one snapshot; when that fails, clears stale locks and tries once more. Null when gone, else why not. */
     private String forgetHard(String id) {
+        awaitSide(); // the config snapshot's lock beside would make this forget fail
         try {
             restic.forget(List.of(id));
             return null;
@@ -338,6 +458,7 @@ public final class BackupOperation {
         Restic.BackupOutcome pass1 = watched(s, request(s, paths, null, null, false, true), null);
         String pass1Id = pass1.summary().snapshotId();
         cancellation.check();
+        awaitSide(); // nothing of this run's own beside the quiesced pass: its CPU would lengthen the downtime
         Quiesce q = Quiesce.prepare(docker, journal, cancellation, toQuiesce,
                 c == Consistency.STOP ? Quiesce.Action.STOP : Quiesce.Action.PAUSE, s.volume(), "backup",
                 s.stopTimeoutSeconds(), line -> log.accept(s.name() + ": " + line));

@@ -30,6 +30,7 @@ import org.cfs.backup.drill.DrillReport;
 import org.cfs.backup.policy.AlertPolicy;
 import org.cfs.backup.quota.QuotaCheck;
 import org.cfs.backup.quota.QuotaReport;
+import org.cfs.backup.process.Beside;
 import org.cfs.backup.quota.QuotaSamples;
 import org.cfs.backup.quota.UploadEstimate;
 import org.cfs.backup.rclone.Rclone;
@@ -82,12 +83,19 @@ public final class Jobs implements JobRunner {
         List<SourceConfig> selected = selected(request);
         boolean dryRun = request.dryRun();
         return around(Job.BACKUP, dryRun, dryRun ? "backup --dry-run" : "backup", () -> {
-            if (!dryRun) {
-                uploadEstimate(selected); // warns only, never fails the backup
+            // the estimate warns only, never fails nor delays the backup: its `rclone about` runs beside it
+            Beside<Void> estimate = dryRun ? Beside.done(null) : Beside.start("upload-estimate", () -> {
+                uploadEstimate(selected);
+                return null;
+            });
+            BackupReport report;
+            try {
+                BackupOperation op = new BackupOperation(c, s.restic(), s.docker(), s.journal(), s.runner(),
+                        s.cancellation(), s.history(), s.auditLog(), this::say, progress);
+                report = op.run(selected, dryRun);
+            } finally {
+                estimate.join();
             }
-            BackupOperation op = new BackupOperation(c, s.restic(), s.docker(), s.journal(), s.runner(),
-                    s.cancellation(), s.history(), s.auditLog(), this::say, progress);
-            BackupReport report = op.run(selected, dryRun);
             DriveRuns.afterBackup(s, report, err); // Drive 403s get their reason and advice
             return report;
         });

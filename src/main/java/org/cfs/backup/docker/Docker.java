@@ -155,6 +155,10 @@ public final class Docker {
         docker("stopping container " + container, "stop", "-t", Integer.toString(timeoutSeconds), container);
         double seconds = (System.nanoTime() - t0) / 1e9;
         Integer exit = null;
+        if (!waitedOut(seconds, timeoutSeconds)) {
+            // it exited on SIGTERM: no kill to tell apart, and no inspect (a docker start-up) in the downtime
+            return new Stopped(container, Math.round(seconds * 1000) / 1000.0, null, false);
+        }
         ProcessResult r = runner.run(ProcessSpec.of(binary, "inspect", "--format", "{{.State.ExitCode}}", container)
                 .survivesCancel().build());
         if (r.ok()) {
@@ -169,8 +173,13 @@ public final class Docker {
 
     /** SIGKILL's exit status (128 + 9) after the whole time-out: the container ignored SIGTERM. */
     static boolean killed(Integer exitCode, double seconds, int timeoutSeconds) {
-        boolean waitedOut = seconds >= timeoutSeconds - 0.5;
+        boolean waitedOut = waitedOut(seconds, timeoutSeconds);
         return exitCode == null ? waitedOut && timeoutSeconds > 0 : exitCode == 137 && waitedOut;
+    }
+
+    /** The stop took (about) its whole time-out: only then can the engine have killed the container. */
+    private static boolean waitedOut(double seconds, int timeoutSeconds) {
+        return seconds >= timeoutSeconds - 0.5;
     }
 
     public void start(List<String> containers) {

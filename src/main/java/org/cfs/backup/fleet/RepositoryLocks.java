@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.cfs.backup.CfsException;
 import org.cfs.backup.ExitCode;
 import org.cfs.backup.process.ProcessResult;
+import org.cfs.backup.restic.RepositoryFiles;
 import org.cfs.backup.restic.Restic;
 
 /**
@@ -102,7 +103,7 @@ public final class RepositoryLocks {
         }
         String repo = restic.settings().repository();
         List<Lock> removed = new ArrayList<>();
-        if (localPath(repo) != null || repo.startsWith("rclone:")) {
+        if (RepositoryFiles.localPath(repo) != null || repo.startsWith("rclone:")) {
             for (Lock l : dead) {
                 remove(repo, l);
                 removed.add(l);
@@ -123,7 +124,7 @@ public final class RepositoryLocks {
     }
 
     private void remove(String repo, Lock l) {
-        Path local = localPath(repo);
+        Path local = RepositoryFiles.localPath(repo);
         if (local != null) {
             try {
                 Files.delete(local.resolve("locks").resolve(l.id()));
@@ -135,21 +136,12 @@ public final class RepositoryLocks {
             return;
         }
         // rclone:REMOTE:PATH -> rclone deletefile REMOTE:PATH/locks/ID, with restic's rclone environment
-        String target = repo.substring("rclone:".length());
-        target = (target.endsWith("/") || target.endsWith(":") ? target : target + "/") + "locks/" + l.id();
+        String target = RepositoryFiles.rcloneTarget(repo, "locks/" + l.id());
         ProcessResult r = restic.runBeside(List.of("rclone", "deletefile", target, "--ask-password=false"));
         if (!r.ok() && !r.stderrTail().contains("not found")) {
             throw new CfsException(ExitCode.FAILED, "cannot remove the stale lock " + l.id() + ": rclone deletefile: "
                     + r.stderrTail().lines().reduce((a, b) -> b).orElse("exit " + r.exitCode()));
         }
-    }
-
-    /** The directory of a local repository ({@code /path} or {@code local:/path}), else null. */
-    static Path localPath(String repo) {
-        if (repo.startsWith("local:")) {
-            return Path.of(repo.substring("local:".length()));
-        }
-        return repo.startsWith("/") ? Path.of(repo) : null;
     }
 
     /** True when a lock is exclusive: a prune or check (or forget) holds the repository. */

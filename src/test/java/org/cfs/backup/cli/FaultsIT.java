@@ -219,6 +219,101 @@ class FaultsIT {
         assertTrue(Files.exists(env.dir.resolve("state/backup.tidy")));
     }
 
+    // ---- issue 13: the look for leftovers runs beside the sources when no lock can block them ----
+
+    /** One restic call as {@code log-restic.sh} logged it: its subcommand, start and end (ns), exit code. */
+    private record Call(String sub, long start, long end, int exit) {
+    }
+
+    private ItEnv.Run loggedBackup(Path log) throws Exception {
+        return child(java.util.Map.of("CFS_BACKUP_RESTIC", Path.of("src/test/scripts/log-restic.sh").toAbsolutePath().toString(),
+                "CFS_TEST_RESTIC_LOG", log.toString()), "backup", "--json");
+    }
+
+    private static List<Call> calls(Path log) throws IOException {
+        List<Call> out = new ArrayList<>();
+        java.util.Map<String, long[]> open = new java.util.HashMap<>();
+        List<String> order = new ArrayList<>();
+        for (String line : Files.readAllLines(log)) {
+            String[] f = line.split(" ");
+            if (f[0].equals("start")) {
+                String key = f[1] + "#" + order.size();
+                order.add(key);
+                open.put(key, new long[] {Long.parseLong(f[2]), -1, -1});
+            } else {
+                // an end belongs to the earliest open call of its subcommand
+                for (String key : order) {
+                    long[] c = open.get(key);
+                    if (key.startsWith(f[1] + "#") && c[1] < 0) {
+                        c[1] = Long.parseLong(f[3]);
+                        c[2] = Integer.parseInt(f[2]);
+                        break;
+                    }
+                }
+            }
+        }
+        for (String key : order) {
+            long[] c = open.get(key);
+            out.add(new Call(key.substring(0, key.indexOf('#')), c[0], c[1], (int) c[2]));
+        }
+        return out;
+    }
+
+    @Test
+    void aFirstBackupIntoAnEmptyRepositoryStartsNoResticBeforeItsData() throws Exception {
+        Path data = Files.createDirectories(env.dir.resolve("f13"));
+        Files.writeString(data.resolve("a"), "a");
+        env.writeConfig("  - name: f13\n    path: " + data + "\n");
+        init();
+        Path log = env.dir.resolve("restic-calls.log");
+        ItEnv.Run r = loggedBackup(log);
+        assertEquals(0, r.exit(), r.err());
+        List<Call> calls = calls(log);
+        // the source's backup and the cfs-config snapshot (beside it); no look at an empty repository
+        assertEquals(List.of("backup", "backup"), calls.stream().map(Call::sub).filter(c -> !c.equals("version")).toList(),
+                calls.toString());
+        assertTrue(calls.stream().allMatch(c -> c.exit() == 0), calls.toString());
+        assertEquals(1, snapshots().size());
+        assertEquals(1, env.resticJson("snapshots", "--json", "--no-lock", "--tag", "cfs-config").size(),
+                "the config was saved beside the source");
+        assertTrue(Files.exists(env.dir.resolve("state/backup.tidy")));
+    }
+
+    @Test
+    void aLeftoverFoundBesideTheSourcesIsForgottenAfterThemAndTheRunsOwnFirstPassStays() throws Exception {
+        // no lock in the repository: the look runs beside the sources; what it found goes after them,
+        // and the stop source's own first pass (listed too, perhaps) is forgotten once, by its source
+        String vol = env.volume("f13b");
+        String ctr = env.container("f13b", vol);
+        Files.writeString(env.mountpoint(vol).resolve("db"), "data");
+        env.writeConfig("  - name: f13b\n    volume: " + vol + "\n    consistency: stop\n");
+        init();
+        env.restic("backup", "--host", "it-host", "--tag", "f13b", "--tag", "cfs-pass1", env.mountpoint(vol).toString());
+        assertEquals(1, tagged(snapshots(), "cfs-pass1"));
+        assertEquals(0, locks());
+
+        Path log = env.dir.resolve("restic-calls.log");
+        ItEnv.Run r = loggedBackup(log);
+        assertEquals(0, r.exit(), r.err());
+        JsonNode src = r.json().get("sources").get(0);
+        assertEquals("ok", src.get("status").asText(), src.toString());
+        assertTrue(src.get("warning").isNull(), src.toString());
+        JsonNode snaps = snapshots();
+        assertEquals(0, tagged(snaps, "cfs-pass1"), snaps.toString());
+        assertEquals(1, snaps.size(), snaps.toString());
+        assertEquals("running", ItEnv.state(ctr));
+        assertTrue(Files.exists(env.dir.resolve("state/backup.tidy")), "forgotten, so tidy: " + r.err());
+
+        List<Call> calls = calls(log);
+        List<Call> backups = calls.stream().filter(c -> c.sub().equals("backup")).toList();
+        List<Call> forgets = calls.stream().filter(c -> c.sub().equals("forget")).toList();
+        assertEquals(1, calls.stream().filter(c -> c.sub().equals("snapshots")).count(), calls.toString());
+        assertEquals(2, forgets.size(), "the run's own first pass, then the leftover: " + calls);
+        long lastBackupEnd = backups.stream().mapToLong(Call::end).max().orElseThrow();
+        assertTrue(forgets.get(1).start() > lastBackupEnd, "the leftover is forgotten after the sources: " + calls);
+        assertTrue(calls.stream().allMatch(c -> c.exit() == 0), calls.toString());
+    }
+
     @Test
     void aFirstPassThatCannotBeForgottenIsAWarningInTheResult() throws Exception {
         String vol = env.volume("d5c");

@@ -35,9 +35,9 @@ class RepositoryLocksTest {
 
     @Test
     void localRepositoriesAreFoundForSingleLockRemoval() {
-        assertEquals(Path.of("/srv/repo"), RepositoryLocks.localPath("/srv/repo"));
-        assertEquals(Path.of("/srv/repo"), RepositoryLocks.localPath("local:/srv/repo"));
-        assertNull(RepositoryLocks.localPath("rclone:gdrive:backup"));
-        assertNull(RepositoryLocks.localPath("sftp:host:/repo"));
+        assertEquals(Path.of("/srv/repo"), org.cfs.backup.restic.RepositoryFiles.localPath("/srv/repo"));
+        assertEquals(Path.of("/srv/repo"), org.cfs.backup.restic.RepositoryFiles.localPath("local:/srv/repo"));
+        assertNull(org.cfs.backup.restic.RepositoryFiles.localPath("rclone:gdrive:backup"));
+        assertNull(org.cfs.backup.restic.RepositoryFiles.localPath("sftp:host:/repo"));
     }
 }

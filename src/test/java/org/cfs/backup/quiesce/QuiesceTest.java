@@ -31,6 +31,18 @@ class QuiesceTest {
     }
 
     @Test
+    void aStopThatEndsBeforeItsTimeOutAsksNoExitCodeSoTheDowntimeHoldsNoInspect() {
+        // issue 13: a docker inspect after every stop was a Docker CLI start-up inside the downtime
+        FakeProcessRunner f = new FakeProcessRunner().on("id-a", 0, "id-a\n", "").on("start", 0, "", "");
+        try (Quiesce q = Quiesce.begin(new Docker("docker", f, 10), new QuiesceJournal(state), new Cancellation(),
+                List.of(A), Quiesce.Action.STOP, "vol", "backup", 10, l -> { })) {
+            assertEquals(List.of(), q.killed());
+        }
+        assertEquals(List.of(List.of("docker", "stop", "-t", "10", "id-a"), List.of("docker", "start", "id-a")),
+                commands(f));
+    }
+
+    @Test
     void stopsOneAfterAnotherWithTheTimeoutTellsAKillAndAlwaysStartsAndClears() {
         FakeProcessRunner f = new FakeProcessRunner()
                 .on("id-a", 0, "id-a\n", "").on("id-a", 0, "137\n", "")
@@ -55,7 +67,7 @@ class QuiesceTest {
     void aCancelBeforeTheNextStopStopsNothingMoreAndResumesWhatWasStopped() {
         Cancellation c = new Cancellation();
         FakeProcessRunner f = new FakeProcessRunner()
-                .on("id-a", 0, "id-a\n", "").on("id-a", 0, "0\n", "").on("start", 0, "", "");
+                .on("id-a", 0, "id-a\n", "").on("start", 0, "", "");
         org.cfs.backup.process.ProcessRunner cancelDuringStop = spec -> {
             if (spec.command().contains("stop")) {
                 c.cancel(); // SIGTERM lands while the first container is stopping
@@ -66,7 +78,6 @@ class QuiesceTest {
         assertThrows(CancelledException.class, () -> Quiesce.begin(new Docker("docker", cancelDuringStop, 10), j, c, List.of(A, B),
                 Quiesce.Action.STOP, "vol", "backup", 10, l -> { }));
         assertEquals(List.of(List.of("docker", "stop", "-t", "10", "id-a"),
-                List.of("docker", "inspect", "--format", "{{.State.ExitCode}}", "id-a"),
                 List.of("docker", "start", "id-a")), commands(f), "b never stopped, a started again");
         assertFalse(Files.exists(j.file()));
     }

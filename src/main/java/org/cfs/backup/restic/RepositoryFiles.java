@@ -1,0 +1,105 @@
+package org.cfs.backup.restic;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.cfs.backup.process.ProcessResult;
+
+/**
+ * The files of a local or {@code rclone:} repository, read without restic: a listing costs one
+ * {@code rclone lsf} (or a directory read) instead of a restic start with its key derivation and
+ * its {@code rclone serve}. Only names are read, never contents (they are encrypted anyway).
+ */
+public final class RepositoryFiles {
+    private final Restic restic;
+
+    public RepositoryFiles(Restic restic) {
+        this.restic = restic;
+    }
+
+    /** How many lock and snapshot files the repository holds. */
+    public record Census(int locks, int snapshots) {
+    }
+
+    /** The directory of a local repository ({@code /path} or {@code local:/path}), else null. */
+    public static Path localPath(String repo) {
+        if (repo.startsWith("local:")) {
+            return Path.of(repo.substring("local:".length()));
+        }
+        return repo.startsWith("/") ? Path.of(repo) : null;
+    }
+
+    /** {@code rclone:REMOTE:PATH} plus a path inside it as rclone names it ({@code REMOTE:PATH/sub}), else null. */
+    public static String rcloneTarget(String repo, String sub) {
+        if (!repo.startsWith("rclone:")) {
+            return null;
+        }
+        String target = repo.substring("rclone:".length());
+        if (sub.isEmpty()) {
+            return target;
+        }
+        return (target.endsWith("/") || target.endsWith(":") ? target : target + "/") + sub;
+    }
+
+    /**
+     * The {@code rclone lsf} of the lock and snapshot files of an rclone repository: one listing
+     * of two folders (rclone's filters keep it out of {@code data/}), with the backend flags restic's
+     * {@code rclone serve} gets, so that a flag such as {@code --drive-root-folder-id} means the same.
+     */
+    public static List<String> censusArgs(String target, List<String> extraRcloneArgs) {
+        List<String> cmd = new ArrayList<>(List.of("rclone", "lsf", "-R", "--files-only", "--include", "/locks/*",
+                "--include", "/snapshots/*", target, "--ask-password=false"));
+        cmd.addAll(extraRcloneArgs);
+        return cmd;
+    }
+
+    /** Counts the lines of a census listing ({@code locks/ID}, {@code snapshots/ID}). */
+    static Census parseCensus(String lsf) {
+        int locks = 0;
+        int snapshots = 0;
+        for (String line : lsf.split("\n")) {
+            String l = line.strip();
+            if (l.startsWith("locks/") && l.length() > "locks/".length()) {
+                locks++;
+            } else if (l.startsWith("snapshots/") && l.length() > "snapshots/".length()) {
+                snapshots++;
+            }
+        }
+        return new Census(locks, snapshots);
+    }
+
+    /**
+     * The repository's lock and snapshot files; null when they cannot be read this way (another
+     * backend, a listing that failed): then the caller asks restic.
+     */
+    public Census census() {
+        String repo = restic.settings().repository();
+        Path local = localPath(repo);
+        if (local != null) {
+            try {
+                return new Census(count(local.resolve("locks")), count(local.resolve("snapshots")));
+            } catch (IOException e) {
+                return null;
+            }
+        }
+        String target = rcloneTarget(repo, "");
+        if (target == null) {
+            return null;
+        }
+        ProcessResult r = restic.runBeside(censusArgs(target, restic.settings().extraRcloneArgs()));
+        return r.ok() ? parseCensus(r.stdout()) : null;
+    }
+
+    private static int count(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return (int) s.filter(Files::isRegularFile).count();
+        } catch (NoSuchFileException e) {
+            throw e; // not a repository (yet): restic says what is wrong
+        }
+    }
+}
