@@ -130,22 +130,51 @@ for r in $(seq 1 "$runs"); do
     "$r" "$raw" "$start" "$boot" "$sth" "$rs" "$ss" "$(echo "$sth / ($raw + $start)" | bc -l)"
 done
 # SQLite check in the streaming drill: the same bytes with and without the SQLite header, in turns
-dur() { "$cli" drill --json "$1" | grep -o '"duration_s" : [0-9.]*' | head -1 | awk '{print $3}'; }
+# one streaming drill: prints its duration_s (drill --json) and the CPU seconds (user + sys) of the
+# whole command, restic and sqlite3 included (the children it waited for)
+dur() {
+  python3 - "$cli" "$1" <<'PY'
+import json, resource, subprocess, sys
+r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+p = subprocess.run([sys.argv[1], "drill", "--json", sys.argv[2]], capture_output=True, text=True)
+r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+src = json.loads(p.stdout)["sources"][0]
+if not src["passed"]:
+    sys.exit("drill of %s failed: %s" % (sys.argv[2], src["problems"]))
+print("%.3f %.3f" % (src["duration_s"], r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime))
+PY
+}
 # in turns: odd runs with the check first, even runs without it first
 pair() { # $1 label, $2 source with the header, $3 source without
-  local w=() p=() with without
+  local w=() p=() wc=() pc=() d=() with without a b
   dur "$2" >/dev/null; dur "$3" >/dev/null # untimed: warms the caches and the launcher's archive
   for r in $(seq 1 "$runs"); do
-    if [ $((r % 2)) -eq 1 ]; then with=$(dur "$2"); without=$(dur "$3"); else without=$(dur "$3"); with=$(dur "$2"); fi
-    w+=("$with"); p+=("$without")
-    printf 'run %d: %s: with the check %.2fs, the same bytes without the header %.2fs (%+.1f %%), load %s\n' \
-      "$r" "$1" "$with" "$without" "$(echo "($with - $without) * 100 / $without" | bc -l)" "$(cut -d' ' -f1 /proc/loadavg)"
+    if [ $((r % 2)) -eq 1 ]; then a=$(dur "$2"); b=$(dur "$3"); else b=$(dur "$3"); a=$(dur "$2"); fi
+    with=${a% *}; without=${b% *}
+    w+=("$with"); p+=("$without"); wc+=("${a#* }"); pc+=("${b#* }")
+    d+=("$(echo "($with - $without) * 100 / $without" | bc -l)")
+    printf 'run %d: %s: with the check %.2fs (CPU %.2fs), the same bytes without the header %.2fs (CPU %.2fs) (%+.1f %%), load %s\n' \
+      "$r" "$1" "$with" "${a#* }" "$without" "${b#* }" "${d[-1]}" "$(cut -d' ' -f1 /proc/loadavg)"
   done
-  local mw mp
-  mw=$(median "${w[@]}"); mp=$(median "${p[@]}")
-  printf '%s: median with the check %ss, without %ss: %+.1f %% (load average %s)\n' \
-    "$1" "$mw" "$mp" "$(echo "($mw - $mp) * 100 / $mp" | bc -l)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+  local mw mp mwc mpc
+  mw=$(median "${w[@]}"); mp=$(median "${p[@]}"); mwc=$(median "${wc[@]}"); mpc=$(median "${pc[@]}")
+  printf '%s: median duration_s with the check %ss, without %ss: %+.1f %%; median of the runs'"'"' differences %+.1f %%; median CPU %ss against %ss (%+.2fs); load average %s\n' \
+    "$1" "$mw" "$mp" "$(echo "($mw - $mp) * 100 / $mp" | bc -l)" "$(median "${d[@]}")" "$mwc" "$mpc" \
+    "$(echo "$mwc - $mpc" | bc -l)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
+if has sqlite || has webui; then
+  # the check itself, apart: sqlite3 as the drill runs it, on a copy of the database in tmpfs
+  shm=$(mktemp -d /dev/shm/cfs-bench-XXXXXX); cp "$dbmp/webui.db" "$shm/"
+  ch=()
+  for r in 1 2 3 4 5; do
+    c0=$(date +%s.%N)
+    sqlite3 -batch -bail -cmd ".output /dev/null" -cmd "PRAGMA mmap_size=1073741824;" -cmd ".output stdout" \
+      "$shm/webui.db" "PRAGMA cache_size=-65536; PRAGMA integrity_check;" >/dev/null
+    c1=$(date +%s.%N); ch+=("$(echo "$c1 - $c0" | bc)")
+  done
+  rm -rf "$shm"
+  echo "sqlite3 PRAGMA integrity_check of the $db_mib MiB database apart (tmpfs, warm): median $(median "${ch[@]}")s of ${ch[*]} (load $(cut -d' ' -f1 /proc/loadavg))"
+fi
 if has sqlite; then pair "streaming drill of a volume holding only a $db_mib MiB SQLite database" db plain; fi
 if has webui; then
   pair "Open WebUI-like $webui_mib MiB volume, webui.db ($db_mib MiB) last in tar order" wlast wlastp
