@@ -1,7 +1,8 @@
 package org.cfs.backup.drill;
 
 import java.io.IOException;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -38,6 +39,8 @@ final class SqliteSpool {
     private final AtomicInteger seq = new AtomicInteger();
     private final List<Future<?>> running = new ArrayList<>();
     private ExecutorService workers;
+    /** The copy's way to the kernel (the tar is read on one thread, one file at a time). */
+    private ByteBuffer direct;
     /** The scratch folders made, by the folder they are in (tmpfs, the state dir). */
     private final java.util.Map<Path, Path> dirs = new java.util.LinkedHashMap<>();
     /** Where spooling is tried first: tmpfs (page cache only, no file system journal, no write-back). */
@@ -113,9 +116,9 @@ final class SqliteSpool {
     final class Sink {
         private final String name;
         private final Path file;
-        private OutputStream out;
+        private FileChannel out;
 
-        Sink(String name, Path file, OutputStream out) {
+        Sink(String name, Path file, FileChannel out) {
             this.name = name;
             this.file = file;
             this.out = out;
@@ -126,7 +129,18 @@ final class SqliteSpool {
                 return;
             }
             try {
-                out.write(b, off, len);
+                // through one direct buffer of the spool: one copy to the kernel, no buffer of the
+                // stream's own and no native buffer malloc'ed for each write
+                int done = 0;
+                while (done < len) {
+                    int n = Math.min(len - done, direct.capacity());
+                    direct.clear();
+                    direct.put(b, off + done, n).flip();
+                    while (direct.hasRemaining()) {
+                        out.write(direct);
+                    }
+                    done += n;
+                }
             } catch (IOException e) {
                 log.accept(name + ": SQLite database not checked: spooling it failed: " + e.getMessage());
                 close();
@@ -205,8 +219,11 @@ final class SqliteSpool {
                 });
             }
             Path f = dir.resolve("db-" + seq.incrementAndGet());
-            return new Sink(snapshotPath, f, new java.io.BufferedOutputStream(Files.newOutputStream(f,
-                    java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE), 1 << 16));
+            if (direct == null) {
+                direct = ByteBuffer.allocateDirect(1 << 20);
+            }
+            return new Sink(snapshotPath, f, FileChannel.open(f, java.nio.file.StandardOpenOption.CREATE_NEW,
+                    java.nio.file.StandardOpenOption.WRITE));
         } catch (IOException | RuntimeException e) {
             log.accept(snapshotPath + ": SQLite database not checked: " + e.getMessage());
             return null;
