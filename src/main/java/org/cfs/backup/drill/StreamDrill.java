@@ -44,28 +44,39 @@ final class StreamDrill extends DrillRun {
             lister.setDaemon(true);
             lister.start();
             AtomicReference<TarVerifier> v = new AtomicReference<>();
-            ProcessResult r;
-            try (LiveComparison cmp = new LiveComparison(problems)) {
-                r = ctx.restic().dump(snap.id(), root, in -> {
-                    // entries are read ahead of the listing (bounded); a failed listing is reported below
-                    v.set(new TarVerifier(listing, root, live.get(root), problems, cmp));
-                    v.get().sqlite = SqliteSpool.create(ctx.config().stateDir(), ctx.runner(), ctx.log()); // issue 16
-                    v.get().read(in);
-                }, ctx.progress());
-            }
-            ListingIndex index;
+            // issue 16: SQLite files are spooled and checked as the tar streams past; the checks are
+            // joined last, so that they overlap the rest of the tar, restic's exit and the comparisons
+            SqliteSpool spool = SqliteSpool.create(ctx.config().stateDir(), ctx.runner(), ctx.log());
+            java.util.List<String> sqliteFound = java.util.List.of();
             try {
-                index = listing.join();
-            } catch (CompletionException e) {
-                throw e.getCause() instanceof RuntimeException re ? re : e;
+                ProcessResult r;
+                try (LiveComparison cmp = new LiveComparison(problems)) {
+                    r = ctx.restic().dump(snap.id(), root, in -> {
+                        // entries are read ahead of the listing (bounded); a failed listing is reported below
+                        v.set(new TarVerifier(listing, root, live.get(root), problems, cmp));
+                        v.get().sqlite = spool;
+                        v.get().read(in);
+                    }, ctx.progress());
+                }
+                ListingIndex index;
+                try {
+                    index = listing.join();
+                } catch (CompletionException e) {
+                    throw e.getCause() instanceof RuntimeException re ? re : e;
+                }
+                if (r.cancelled()) {
+                    throw new CancelledException();
+                }
+                if (!r.ok()) {
+                    problems.add(ctx.restic().failure("restic dump of " + root, r).getMessage());
+                }
+                tally(snap, root, index, v.get());
+            } finally {
+                if (spool != null) {
+                    sqliteFound = spool.finish();
+                }
             }
-            if (r.cancelled()) {
-                throw new CancelledException();
-            }
-            if (!r.ok()) {
-                problems.add(ctx.restic().failure("restic dump of " + root, r).getMessage());
-            }
-            tally(snap, root, index, v.get());
+            sqliteFound.forEach(problems::add);
         }
     }
 
@@ -140,27 +151,35 @@ final class StreamDrill extends DrillRun {
         AtomicReference<TarVerifier> v = new AtomicReference<>();
         ProcessResult r = null;
         CfsException dumpError = null;
-        try (LiveComparison cmp = new LiveComparison(problems)) {
-            r = ctx.restic().dumpLatest(host, s.name(), root, in -> {
-                // entries are read ahead of the listing, before it names its snapshot too (bounded):
-                // restic dump need not wait for restic ls; a failed listing is reported below
-                TarVerifier tv = new TarVerifier(listing, root, liveRoot, problems, cmp);
-                v.set(tv);
-                tv.sqlite = SqliteSpool.create(ctx.config().stateDir(), ctx.runner(), ctx.log()); // issue 16
-                tv.read(in);
-                if (tv.listingFailed) {
-                    // not the snapshot meant, or no listing: closing our end stops restic dump at its
-                    // next write (EPIPE) instead of reading it all
-                    abandoned.set(chosen.join() == null);
-                    in.close();
-                }
-            }, ctx.progress());
-        } catch (CancelledException e) {
-            throw e;
-        } catch (CfsException e) {
-            dumpError = abandoned.get() ? null : e;
+        // issue 16: the SQLite checks run while the tar goes on and restic exits; joined below
+        SqliteSpool spool = SqliteSpool.create(ctx.config().stateDir(), ctx.runner(), ctx.log());
+        java.util.List<String> sqliteFound;
+        Snapshot snap;
+        try {
+            try (LiveComparison cmp = new LiveComparison(problems)) {
+                r = ctx.restic().dumpLatest(host, s.name(), root, in -> {
+                    // entries are read ahead of the listing, before it names its snapshot too (bounded):
+                    // restic dump need not wait for restic ls; a failed listing is reported below
+                    TarVerifier tv = new TarVerifier(listing, root, liveRoot, problems, cmp);
+                    v.set(tv);
+                    tv.sqlite = spool;
+                    tv.read(in);
+                    if (tv.listingFailed) {
+                        // not the snapshot meant, or no listing: closing our end stops restic dump at its
+                        // next write (EPIPE) instead of reading it all
+                        abandoned.set(chosen.join() == null);
+                        in.close();
+                    }
+                }, ctx.progress());
+            } catch (CancelledException e) {
+                throw e;
+            } catch (CfsException e) {
+                dumpError = abandoned.get() ? null : e;
+            }
+            snap = chosen.join();
+        } finally {
+            sqliteFound = spool == null ? java.util.List.of() : spool.finish();
         }
-        Snapshot snap = chosen.join();
         if (ctx.cancellation().isCancelled() || (r != null && r.cancelled())) {
             throw new CancelledException();
         }
@@ -173,6 +192,9 @@ final class StreamDrill extends DrillRun {
         } catch (CompletionException e) {
             problems.add(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
             return snap;
+        }
+        if (v.get() != null && !v.get().listingFailed) {
+            sqliteFound.forEach(problems::add);
         }
         if (dumpError != null) {
             problems.add(dumpError.getMessage());

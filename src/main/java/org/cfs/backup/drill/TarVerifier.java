@@ -3,7 +3,6 @@ package org.cfs.backup.drill;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.util.List;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -32,7 +31,7 @@ final class TarVerifier {
     long bytes;
     /** Set when the listing failed: the caller reports that, nothing more is checked. */
     boolean listingFailed;
-    /** Issue 16: SQLite files (found by their header) are copied aside and checked; null = no check. */
+    /** Issue 16: SQLite files (found by their header) are copied aside and checked; null = no check; the caller finishes it. */
     SqliteSpool sqlite;
 
     /** Files at least this large have their live copy hashed while their tar bytes are read. */
@@ -60,17 +59,12 @@ final class TarVerifier {
         this.live = live;
     }
 
+    /**
+     * Reads the whole tar. The SQLite checks it started may still run: the caller joins them with
+     * {@link SqliteSpool#finish} after restic's exit (issue 16: they overlap it).
+     */
     void read(InputStream stdout) {
-        try {
-            readTar(stdout);
-        } finally {
-            if (sqlite != null) {
-                List<String> found = sqlite.finish();
-                if (!listingFailed) {
-                    found.forEach(problems::add);
-                }
-            }
-        }
+        readTar(stdout);
     }
 
     private void readTar(InputStream stdout) {
@@ -106,7 +100,7 @@ final class TarVerifier {
                                 System.arraycopy(buf, 0, head, hn, take);
                                 hn += take;
                                 if (hn == head.length && org.cfs.backup.bootdrill.SqliteCheck.isHeader(head)) {
-                                    sink = sqlite.start(path);
+                                    sink = sqlite.start(path, e.getSize());
                                     if (sink != null) {
                                         sink.write(head, 0, head.length);
                                         sink.write(buf, take, r - take);

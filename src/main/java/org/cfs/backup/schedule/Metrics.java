@@ -14,7 +14,8 @@ import org.cfs.backup.state.RunRecord;
 /**
  * The Prometheus text file for node_exporter's textfile collector: per source the last success,
  * duration, bytes added and downtime; per job the last run and outcome; quota used/free; the last
- * drill's result; the newest snapshot per source. Written atomically (temp file + rename), so the
+ * drill's result; the newest snapshot per source; per source the last boot drill (issue 16: passed,
+ * time to a healthy app, scratch space, when one last passed). Written atomically (temp file + rename), so the
  * collector never reads half a file.
  */
 public final class Metrics {
@@ -90,6 +91,7 @@ public final class Metrics {
         if (drill != null) {
             sb.append("cfs_backup_drill_passed ").append("ok".equals(drill.status()) ? 1 : 0).append('\n');
         }
+        bootDrills(sb, sources, history);
         header(sb, "cfs_backup_quota_used_bytes", "gauge", "Bytes used on the remote (last quota sample).");
         header(sb, "cfs_backup_quota_free_bytes", "gauge", "Bytes free on the remote (last quota sample).");
         if (quotaSample != null) {
@@ -103,6 +105,54 @@ public final class Metrics {
         header(sb, "cfs_backup_metrics_timestamp_seconds", "gauge", "When this file was written.");
         sb.append("cfs_backup_metrics_timestamp_seconds ").append(now.getEpochSecond()).append('\n');
         return sb.toString();
+    }
+
+    /**
+     * Issue 16: per source, from the {@code boot-drill} records of the run history (one per source
+     * and run, written by {@code bootdrill.BootDrillOperation}).
+     */
+    private static void bootDrills(StringBuilder sb, List<String> sources, List<RunRecord> history) {
+        header(sb, "cfs_backup_boot_drill_passed", "gauge", "1 when the last boot drill of the source passed, else 0.");
+        for (String s : sources) {
+            RunRecord r = last(history, "boot-drill", s, false);
+            if (r != null) {
+                line(sb, "cfs_backup_boot_drill_passed", "source", s, "ok".equals(r.status()) ? 1 : 0);
+            }
+        }
+        header(sb, "cfs_backup_boot_drill_last_passed_timestamp_seconds", "gauge",
+                "End of the last boot drill of the source that passed.");
+        for (String s : sources) {
+            RunRecord r = lastPassedBootDrill(history, s);
+            if (r != null) {
+                line(sb, "cfs_backup_boot_drill_last_passed_timestamp_seconds", "source", s, r.end().getEpochSecond());
+            }
+        }
+        header(sb, "cfs_backup_boot_drill_seconds_to_healthy", "gauge",
+                "Seconds from the start of the restore to a healthy app in the last boot drill of the source that passed (the recovery time measured).");
+        for (String s : sources) {
+            RunRecord r = lastPassedBootDrill(history, s);
+            if (r != null && r.figures() != null && r.figures().get("seconds_to_healthy") instanceof Number n) {
+                line(sb, "cfs_backup_boot_drill_seconds_to_healthy", "source", s, n.doubleValue());
+            }
+        }
+        header(sb, "cfs_backup_boot_drill_scratch_bytes", "gauge", "Scratch space the last boot drill of the source used, in bytes.");
+        for (String s : sources) {
+            RunRecord r = last(history, "boot-drill", s, false);
+            if (r != null && r.figures() != null && r.figures().get("scratch_bytes") instanceof Number n) {
+                line(sb, "cfs_backup_boot_drill_scratch_bytes", "source", s, n.doubleValue());
+            }
+        }
+    }
+
+    private static RunRecord lastPassedBootDrill(List<RunRecord> history, String source) {
+        RunRecord best = null;
+        for (RunRecord r : history) {
+            if ("boot-drill".equals(r.job()) && source.equals(r.source()) && "ok".equals(r.status()) && r.end() != null
+                    && (best == null || !r.end().isBefore(best.end()))) {
+                best = r;
+            }
+        }
+        return best;
     }
 
     /** The newest record of a job (and source; null = the job-level record). */

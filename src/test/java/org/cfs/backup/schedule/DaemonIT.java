@@ -57,6 +57,10 @@ class DaemonIT {
                     + "schedule: {backup: \"*/3 * * * * ?\", prune: " + DaemonFixture.never() + ", check: "
                     + DaemonFixture.never() + ", drill: " + DaemonFixture.never() + ", quota: " + DaemonFixture.never()
                     + ", audit: " + DaemonFixture.never() + "}\n");
+            // issue 16: a boot drill of the source recorded earlier shows in the metrics file the daemon writes
+            new RunHistory(f.stateDir).append(new org.cfs.backup.state.RunRecord("boot-drill", "files",
+                    Instant.now().minusSeconds(3600), Instant.now().minusSeconds(3590), "ok", "abc",
+                    java.util.Map.of("seconds_to_healthy", 4.5, "scratch_bytes", 1234), null));
             Cancellation cancel = new Cancellation();
             StringWriter err = new StringWriter();
             AtomicInteger exit = new AtomicInteger(-1);
@@ -115,6 +119,9 @@ class DaemonIT {
             assertTrue(prom.contains("cfs_backup_last_success_timestamp_seconds{source=\"files\"} "), prom);
             // 1, or 0 when the stop interrupted a run (the schedule fires every 3 s)
             assertTrue(prom.contains("cfs_backup_job_last_ok{job=\"backup\"} "), prom);
+            assertTrue(prom.contains("\ncfs_backup_boot_drill_passed{source=\"files\"} 1\n"), prom);
+            assertTrue(prom.contains("\ncfs_backup_boot_drill_seconds_to_healthy{source=\"files\"} 4.500\n"), prom);
+            assertTrue(prom.contains("\ncfs_backup_boot_drill_scratch_bytes{source=\"files\"} 1234\n"), prom);
             String audit = Files.readString(f.dir.resolve("log/cfs-backup.log"));
             assertTrue(audit.contains("op=daemon-backup outcome=ok"), audit);
             assertTrue(audit.contains("op=daemon outcome=stopped"), audit);
