@@ -104,6 +104,54 @@ for i in $(seq 1 "$RUNS"); do
   echo "bench:   raw $(m "${raw_first[-1]}") s, cfs ${cfs_first[-1]} s; re-run raw ${raw_again[-1]} s, cfs ${cfs_again[-1]} s" >&2
 done
 
+# where the time goes: one traced first backup and one traced re-run, with restic and rclone (also
+# restic's own `rclone serve`) wrapped by scripts on PATH that log each call's start and end
+mkdir -p "$work/tracebin"
+for prog in restic rclone; do
+  real=$(command -v "$prog")
+  cat > "$work/tracebin/$prog" <<WRAP
+#!/bin/sh
+sub=; skip=
+for a in "\$@"; do
+  if [ -n "\$skip" ]; then skip=; continue; fi
+  case \$a in -r|--cache-dir|-o|--include|--config) skip=1 ;; -*) ;; *) sub=\$a; break ;; esac
+done
+case " \$* " in *" --stdin "*) sub="\$sub(stdin)" ;; esac
+echo "start $prog \$sub \$(date +%s.%N)" >> "$work/trace.log"
+"$real" "\$@"; rc=\$?
+echo "end $prog \$sub \$(date +%s.%N)" >> "$work/trace.log"
+exit \$rc
+WRAP
+  chmod +x "$work/tracebin/$prog"
+done
+trace() { # $1 label: one cfs-backup backup, its children's spans relative to its start
+  : > "$work/trace.log"
+  local t0 t1
+  t0=$(now); PATH="$work/tracebin:$PATH" bin/cfs-backup -c "$work/config.yaml" backup >/dev/null; t1=$(now)
+  python3 - "$1" "$t0" "$t1" "$work/trace.log" <<'PY'
+import sys
+label, t0, t1, log = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+opened, spans = {}, []
+for line in open(log):
+    kind, prog, sub, t = line.split()
+    key = (prog, sub)
+    if kind == "start":
+        opened.setdefault(key, []).append(float(t))
+    else:
+        spans.append((opened[key].pop(0), float(t), prog + " " + sub))
+spans.sort()
+own = [s for s in spans if s[2] != "rclone serve"]
+parts = ["JVM start to the first child %.2f s" % (own[0][0] - t0)] if own else []
+parts += ["%s %.2f-%.2f s" % (n, a - t0, b - t0) for a, b, n in own]
+if own:
+    parts.append("last child's end to exit %.2f s" % (t1 - max(b for a, b, n in own)))
+print("- %s (%.2f s in all): %s" % (label, t1 - t0, "; ".join(parts)))
+PY
+}
+rm -rf "$work/cfs" "$work/cache" "$work/state"; raw "$work/cfs" init -q; write_config "$work/cfs" ""
+breakdown_first=$(trace "traced first backup")
+breakdown_again=$(trace "traced unchanged re-run")
+
 rf=$(m "${raw_first[@]}"); cf=$(m "${cfs_first[@]}"); ra=$(m "${raw_again[@]}"); ca=$(m "${cfs_again[@]}")
 cat <<TABLE
 $RUNS interleaved runs, $GIB GiB ($SHAPE), load average at each run's start: ${loads[*]}
@@ -128,6 +176,10 @@ if [ "$SHAPE" = small ]; then
 | ratio downtime / baseline | $(div "$dt" "$rv") | ≤ 0.15 |
 TABLE
 fi
+echo
+echo "Where the time goes (times from cfs-backup's start; restic and rclone wrapped to log their spans):"
+echo "$breakdown_first"
+echo "$breakdown_again"
 echo
 echo "every run (s): raw first ${raw_first[*]}; cfs first ${cfs_first[*]}; raw again ${raw_again[*]}; cfs again ${cfs_again[*]}"
 if [ "$SHAPE" = small ]; then echo "every run (s): downtime ${downtime[*]}; floor ${floor[*]}; baseline ${raw_vol[*]}"; fi
