@@ -12,7 +12,12 @@ import java.io.OutputStream;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RelayTest {
     /** Hands out the bytes in pieces of random length, as a pipe does. */
@@ -127,5 +132,116 @@ class RelayTest {
         IOException e = assertThrows(IOException.class, () -> Relay.copy(failing, OutputStream.nullOutputStream(), sent));
         assertEquals("pipe broke", e.getMessage());
         assertEquals(2000, sent[0]);
+    }
+
+    /** An output that is slow now and then (the client not scheduled), so that the pipe fills and the child waits. */
+    static OutputStream slowSink(ByteArrayOutputStream got) {
+        return new OutputStream() {
+            int writes;
+
+            @Override
+            public void write(int b) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                if (++writes % 4 == 0) {
+                    try {
+                        Thread.sleep(3);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                got.write(b, off, len);
+            }
+        };
+    }
+
+    /**
+     * A real child's stdout read through its pipe opened again under /proc (the download path):
+     * every byte, in order, also those the JDK moves out of the pipe into its own stream when the
+     * child exits (they come after the channel's end). A relay that stopped at the channel's end,
+     * or read the channel without the stream's lock, would lose or reorder them.
+     */
+    @Test
+    void aChildsPipeReadAsAChannelGivesEveryByteInOrderAlsoThoseLeftAtItsExit(@TempDir Path dir) throws Exception {
+        byte[] data = new byte[6 * Relay.CHUNK + 4321];
+        new Random(11).nextBytes(data);
+        Path file = dir.resolve("data.bin");
+        Files.write(file, data);
+        long stragglers = 0;
+        for (int round = 0; round < 5; round++) {
+            Process p = new ProcessBuilder("cat", file.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            InputStream in = p.getInputStream();
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            long[] sent = new long[2];
+            try (FileChannel pipe = ChildPipe.open(p, in)) {
+                assertTrue(pipe != null, "the child's pipe opens as a channel");
+                assertEquals(data.length, Relay.copy(in, pipe, slowSink(got), sent));
+            }
+            assertEquals(0, p.waitFor());
+            assertArrayEquals(data, got.toByteArray(), "round " + round);
+            assertEquals(data.length, sent[0]);
+            stragglers += sent[1];
+        }
+        // cat exits while its last bytes still wait in the pipe (the relay is busy with the slow
+        // writer): the JDK's reaper takes them into the stream, and they must be sent too
+        assertTrue(stragglers > 0, "some bytes came through the JDK's stream after the channel's end");
+    }
+
+    @Test
+    void noChannelForAStreamTheJdkDidNotMakeOrAChildThatIsGone() throws Exception {
+        Process p = new ProcessBuilder("true").start();
+        p.waitFor();
+        assertEquals(null, ChildPipe.open(p, p.getInputStream()), "the child has exited");
+        Process q = new ProcessBuilder("sleep", "5").start();
+        try {
+            assertEquals(null, ChildPipe.open(q, new java.io.BufferedInputStream(q.getInputStream())),
+                    "a wrapped stream: its lock is not the one the JDK's reaper takes");
+            assertEquals(null, ChildPipe.open(null, q.getInputStream()));
+        } finally {
+            q.destroy();
+        }
+    }
+
+    @Test
+    void aClientThatGoesAwayClosesTheChannelSoTheChildStops() throws Exception {
+        // an endless child: only a closed pipe (no reader left) stops it
+        Process p = new ProcessBuilder("yes", "cfs-backup").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        InputStream in = p.getInputStream();
+        long[] sent = new long[1];
+        OutputStream broken = new OutputStream() {
+            @Override
+            public void write(int b) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if (sent[0] > 3 * Relay.CHUNK) {
+                    throw new IOException("Broken pipe");
+                }
+            }
+        };
+        try (FileChannel pipe = ChildPipe.open(p, in)) {
+            assertTrue(pipe != null);
+            IOException e = assertThrows(IOException.class, () -> Relay.copy(in, pipe, broken, sent));
+            assertEquals("Broken pipe", e.getMessage());
+        }
+        assertTrue(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "yes stopped: its pipe has no reader left");
+    }
+
+    @Test
+    void directBuffersAreKeptForTheNextDownloadNotMadeAgain() throws Exception {
+        byte[] data = new byte[3 * Relay.CHUNK];
+        for (int i = 0; i < 3; i++) {
+            long[] sent = new long[1];
+            Relay.copy(new Trickle(data), slowSink(new ByteArrayOutputStream()), sent);
+            assertTrue(Relay.directBuffers() <= Relay.MAX_DIRECT, "at most " + Relay.MAX_DIRECT + " direct buffers");
+        }
+        int after = Relay.directBuffers();
+        Relay.copy(new Trickle(data), slowSink(new ByteArrayOutputStream()), new long[1]);
+        assertTrue(Relay.directBuffers() <= Math.max(after, 1) + 0, "the spare buffers were used again");
     }
 }
