@@ -39,6 +39,9 @@ final class Relay {
     /** Direct buffers that may exist at once, for all downloads together; the spare ones wait for the next download. */
     static final int MAX_DIRECT = Math.max(1, Integer.getInteger("cfs.web.download-direct-buffers", CHUNKS));
 
+    /** Spare direct buffers kept between downloads; more are freed at once (an idle console stays small). */
+    static final int RETAIN = Math.min(MAX_DIRECT, Integer.getInteger("cfs.web.download-spare-buffers", 4));
+
     private static final ConcurrentLinkedQueue<ByteBuffer> SPARE = new ConcurrentLinkedQueue<>();
     private static final AtomicInteger DIRECT = new AtomicInteger();
 
@@ -167,13 +170,48 @@ final class Relay {
         }
         boolean stopped = !reader.isAlive();
         for (ByteBuffer b : stopped ? made : List.<ByteBuffer>of()) {
-            if (b.isDirect()) {
+            if (!b.isDirect()) {
+                continue;
+            }
+            if (SPARE.size() < RETAIN) {
                 SPARE.offer(b);
+            } else {
+                // nobody holds it any more (the reader has ended, the writes are done): its memory goes now,
+                // not whenever a garbage collection happens to run
+                DIRECT.decrementAndGet();
+                free(b);
             }
         }
         if (!stopped) {
             // still blocked in a read: its buffers are left to the garbage collector, and no longer counted
             DIRECT.addAndGet(-(int) made.stream().filter(ByteBuffer::isDirect).count());
+        }
+    }
+
+    private static final java.lang.invoke.MethodHandle CLEANER = cleaner();
+
+    /** sun.misc.Unsafe.invokeCleaner (module jdk.unsupported): frees a direct buffer's memory at once; null when not there. */
+    private static java.lang.invoke.MethodHandle cleaner() {
+        try {
+            Class<?> u = Class.forName("sun.misc.Unsafe");
+            java.lang.reflect.Field f = u.getDeclaredField("theUnsafe");
+            f.setAccessible(true);
+            return java.lang.invoke.MethodHandles.lookup()
+                    .findVirtual(u, "invokeCleaner", java.lang.invoke.MethodType.methodType(void.class, ByteBuffer.class))
+                    .bindTo(f.get(null));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static void free(ByteBuffer b) {
+        if (CLEANER == null) {
+            return; // left to the garbage collector
+        }
+        try {
+            CLEANER.invokeExact(b);
+        } catch (Throwable e) {
+            // left to the garbage collector
         }
     }
 
