@@ -334,6 +334,12 @@ public final class SnapshotBrowser {
         return restic.dump(r.id(), absolutePath(r.snapshot().paths(), rel), out);
     }
 
+    /** As {@link #dump(Resolved, String, ProcessSpec.StreamConsumer)}, telling {@code onStart} the started restic. */
+    public ProcessResult dump(Resolved r, String rel, ProcessSpec.StreamConsumer out,
+                              java.util.function.Consumer<Process> onStart) {
+        return restic.dump(r.id(), absolutePath(r.snapshot().paths(), rel), out, null, onStart);
+    }
+
     // ---- find and diff ----
 
     /** The snapshots of the source holding a name matching the pattern (restic's globs), newest first. */

@@ -424,6 +424,17 @@ public final class Restic {
                 .stdoutStream(ByteProgress.counting(consumer, progress)).build());
     }
 
+    /**
+     * As {@link #dump(String, String, ProcessSpec.StreamConsumer, ResticProgress.Listener)}, telling
+     * {@code onStart} the started child (the web console reads its stdout through /proc/PID/fd/1
+     * into direct buffers; null for nobody).
+     */
+    public ProcessResult dump(String snapshotId, String path, ProcessSpec.StreamConsumer consumer,
+                              ResticProgress.Listener progress, java.util.function.Consumer<Process> onStart) {
+        return runner.run(spec(ResticArgs.withLargePipe(args.dumpArgs(snapshotId, path)))
+                .stdoutStream(ByteProgress.counting(consumer, progress)).onStart(onStart).build());
+    }
+
     public ProcessResult restore(String snapshotId, String target, List<String> includes, boolean verify) {
         return restore(snapshotId, target, includes, verify, null);
     }

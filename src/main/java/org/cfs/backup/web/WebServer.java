@@ -411,6 +411,7 @@ public final class WebServer implements AutoCloseable {
         boolean[] dirHolder = new boolean[1];
         Entry[] entry = new Entry[1];
         RuntimeException[] refused = new RuntimeException[1];
+        CompletableFuture<Process> child = new CompletableFuture<>();
         ProcessResult pr;
         try {
             pr = browser().dump(r, rel, in -> {
@@ -444,7 +445,10 @@ public final class WebServer implements AutoCloseable {
                 try {
                     OutputStream out = ctx.res().getOutputStream();
                     if (Relay.CHUNKS > 1) {
-                        Relay.copy(in, out, sent);
+                        // restic's pipe read straight into direct buffers (null: through the JDK's stream)
+                        try (java.nio.channels.FileChannel pipe = ChildPipe.open(started(child), in)) {
+                            Relay.copy(in, pipe, out, sent);
+                        }
                     } else {
                         // one thread copies (cfs.web.download-chunks=1: the way to compare)
                         byte[] buf = new byte[Relay.CHUNK];
@@ -461,7 +465,7 @@ public final class WebServer implements AutoCloseable {
                     in.close(); // the client went away: restic stops at its next write
                     throw ex;
                 }
-            });
+            }, child::complete);
         } catch (RuntimeException ex) {
             RuntimeException cause = refused[0] != null ? refused[0] : ex;
             audit.record("web-download", "failed", what + (sent[0] == 0 ? "" : " after " + sent[0] + " bytes") + ": "
@@ -478,6 +482,18 @@ public final class WebServer implements AutoCloseable {
         boolean ok = pr.ok() && (dir || (e != null && sent[0] == e.size()));
         audit.record("web-download", ok ? "ok" : "failed", what + " " + sent[0] + " bytes" + (dir ? " (tar)" : "")
                 + (pr.ok() ? "" : " restic exit " + pr.exitCode()) + ", to " + ctx.ip());
+    }
+
+    /** The started child (zt-exec tells it just after the stdout reader has started), or null when it is not told in time. */
+    private static Process started(CompletableFuture<Process> child) {
+        try {
+            return child.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     private void diff(Context ctx) {
