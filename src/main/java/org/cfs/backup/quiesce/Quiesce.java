@@ -183,13 +183,17 @@ public final class Quiesce implements AutoCloseable {
                 } else {
                     docker.unpause(touchedIds);
                 }
+                // the apps are up again: the journal's bookkeeping (an fsync) is not downtime
+                downtime = seconds(down0);
                 journal.clear(touchedIds);
             }
         } catch (CfsException e) {
             resumeError = e.getMessage();
             log.accept("could not resume containers " + names() + ": " + e.getMessage());
         }
-        downtime = seconds(down0);
+        if (downtime == 0) {
+            downtime = seconds(down0); // kept down, or the resume failed: down until now at least
+        }
     }
 
     /** Resumes ({@link #resume()}); never throws. */
