@@ -283,9 +283,10 @@ public final class BackupOperation {
             if (found.lookError() != null) {
                 throw found.lookError();
             }
-            forgetDoomed(doomed(found.listed(), runStart), new FailedSnapshots(config.stateDir()));
+            List<String> older = doomed(found.listed(), runStart);
+            forgetDoomed(older, new FailedSnapshots(config.stateDir()));
             List<String> later = doomed(found.listed(), null);
-            later.removeAll(doomed(found.listed(), runStart));
+            later.removeAll(older);
             later.removeIf(id -> own.stream().anyMatch(id::startsWith));
             if (!later.isEmpty()) {
                 leftoversRemain = true; // dated after this run's start, yet not this run's (a clock set back): the next run looks
