@@ -96,7 +96,7 @@ public final class BackupOperation {
         if (!dryRun && !sources.isEmpty()) {
             boolean wasTidy = tidy.present();
             tidy.clear();
-            prepareRepository(wasTidy, start);
+            prepareRepository(wasTidy);
         }
         List<RunRecord> past = dryRun ? List.of() : history.all();
         for (SourceConfig s : sources) {
@@ -159,7 +159,7 @@ public final class BackupOperation {
      * </ul>
      * The config snapshot then runs beside the sources (a shared lock, as theirs). Nothing here fails the run.
      */
-    private void prepareRepository(boolean wasTidy, Instant runStart) {
+    private void prepareRepository(boolean wasTidy) {
         FailedSnapshots pending = new FailedSnapshots(config.stateDir());
         pendingIds = pending.ids();
         if (wasTidy && pendingIds.isEmpty()) {
@@ -198,11 +198,16 @@ public final class BackupOperation {
             listed = restic.snapshotsNoLock(config.host(), lookTags());
             forgetDoomed(doomed(listed, null), pending);
         } catch (CfsException e) {
-            leftoversRemain = true; // this run must not call the repository tidy: the next one looks again
-            log.accept("could not forget the snapshots crashed or failed runs left: " + e.getMessage());
+            cannotForget(e);
         }
         List<Snapshot> known = listed;
         side = Beside.start("config-snapshot", () -> saveConfig(known));
+    }
+
+    /** The look or its forget failed: said, and this run must not call the repository tidy (the next one looks again). */
+    private void cannotForget(CfsException e) {
+        leftoversRemain = true;
+        log.accept("could not forget the snapshots crashed or failed runs left: " + e.getMessage());
     }
 
     /** The tags the look lists (none when failed dumps are pending: they may carry no tag at all). */
@@ -292,8 +297,7 @@ public final class BackupOperation {
                 leftoversRemain = true; // dated after this run's start, yet not this run's (a clock set back): the next run looks
             }
         } catch (CfsException e) {
-            leftoversRemain = true; // this run must not call the repository tidy: the next one looks again
-            log.accept("could not forget the snapshots crashed or failed runs left: " + e.getMessage());
+            cannotForget(e);
         }
     }
 

@@ -154,10 +154,11 @@ public final class Docker {
         long t0 = System.nanoTime();
         docker("stopping container " + container, "stop", "-t", Integer.toString(timeoutSeconds), container);
         double seconds = (System.nanoTime() - t0) / 1e9;
+        double rounded = Math.round(seconds * 1000) / 1000.0;
         Integer exit = null;
         if (!waitedOut(seconds, timeoutSeconds)) {
             // it exited on SIGTERM: no kill to tell apart, and no inspect (a docker start-up) in the downtime
-            return new Stopped(container, Math.round(seconds * 1000) / 1000.0, null, false);
+            return new Stopped(container, rounded, null, false);
         }
         ProcessResult r = runner.run(ProcessSpec.of(binary, "inspect", "--format", "{{.State.ExitCode}}", container)
                 .survivesCancel().build());
@@ -168,7 +169,7 @@ public final class Docker {
                 // unknown: judged by the time alone
             }
         }
-        return new Stopped(container, Math.round(seconds * 1000) / 1000.0, exit, killed(exit, seconds, timeoutSeconds));
+        return new Stopped(container, rounded, exit, killed(exit, seconds, timeoutSeconds));
     }
 
     /** SIGKILL's exit status (128 + 9) after the whole time-out: the container ignored SIGTERM. */

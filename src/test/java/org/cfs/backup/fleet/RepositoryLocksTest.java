@@ -1,9 +1,7 @@
 package org.cfs.backup.fleet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 
@@ -31,13 +29,5 @@ class RepositoryLocksTest {
         // the machine this runs on is restic's to judge (it sees the pid), even as a dead member
         List<FleetStore.Member> deadSelf = List.of(new FleetStore.Member("old", RepositoryLocks.osHostName(), false));
         assertEquals(List.of(), RepositoryLocks.ofDeadNodes(List.of(lock(RepositoryLocks.osHostName())), deadSelf, "me"));
-    }
-
-    @Test
-    void localRepositoriesAreFoundForSingleLockRemoval() {
-        assertEquals(Path.of("/srv/repo"), org.cfs.backup.restic.RepositoryFiles.localPath("/srv/repo"));
-        assertEquals(Path.of("/srv/repo"), org.cfs.backup.restic.RepositoryFiles.localPath("local:/srv/repo"));
-        assertNull(org.cfs.backup.restic.RepositoryFiles.localPath("rclone:gdrive:backup"));
-        assertNull(org.cfs.backup.restic.RepositoryFiles.localPath("sftp:host:/repo"));
     }
 }
