@@ -133,7 +133,7 @@ public final class ConfigSnapshot {
         return new Outcome(id == null ? "unchanged" : "saved", id);
     }
 
-    /** {@link #save} for the end of a backup run: a failure is said (stderr, audit log), never fails the run. */
+    /** {@link #save} for the end of a backup run or a new repository: a failure is said (stderr, audit log), never fails the run. */
     public Outcome saveAfterBackup(List<Snapshot> known) {
         try {
             Outcome o = save(known);

@@ -1,8 +1,10 @@
 package org.cfs.backup.cli;
 
 import org.cfs.backup.ExitCode;
+import org.cfs.backup.backup.ConfigSnapshot;
 import org.cfs.backup.restic.Restic;
 import org.cfs.backup.state.OperationLock;
+import org.cfs.backup.state.TidyMarker;
 import picocli.CommandLine.Command;
 
 /** {@code init}: creates the repository when there is none (idempotent) and proves the remote answers. */
@@ -41,6 +43,15 @@ final class InitCommand extends BaseCommand {
             }
             out().println("created repository " + s.config().repository().url());
             s.auditLog().record("init", "ok", "repository created");
+            // the config is the new repository's first snapshot: recover finds it from the start, and
+            // the first backup (which would otherwise save it, a second restic beside its data) does not
+            var saved = new ConfigSnapshot(s.config(), restic, s.auditLog(), line -> err().println("cfs-backup: " + line))
+                    .saveAfterBackup(java.util.List.of());
+            if ("saved".equals(saved.result())) {
+                // nothing in a new repository for the first backup to look for (no first pass, no
+                // stale lock): without the mark its look would be a restic start beside its data
+                new TidyMarker(s.config().stateDir(), "backup").mark();
+            }
             remindOffHost(s);
             return ExitCode.OK;
         }

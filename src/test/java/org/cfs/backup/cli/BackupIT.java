@@ -416,7 +416,9 @@ class BackupIT {
         ItEnv.Run r = env.cli("backup", "--dry-run", "--json");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.json().get("sources").get(0).get("dry_run").asBoolean());
-        assertEquals(0, env.resticJson("snapshots", "--json").size());
+        // the one snapshot is the config init saved; the dry run added none
+        assertEquals(0, env.resticJson("snapshots", "--json", "--tag", "dry").size());
+        assertEquals(1, env.resticJson("snapshots", "--json").size());
         assertEquals(started, sh("docker", "inspect", "--format", "{{.State.StartedAt}}", ctr));
     }
 }

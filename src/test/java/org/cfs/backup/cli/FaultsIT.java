@@ -51,6 +51,23 @@ class FaultsIT {
         assertEquals(0, r.exit(), r.err());
     }
 
+    /**
+     * What a backup run killed after its first pass leaves: a {@code cfs-pass1} snapshot of TAG, and
+     * no tidy mark (the run removed it before touching the repository; init had set it).
+     */
+    private void leftoverOfACrashedRun(String tag, String path) throws IOException {
+        env.restic("backup", "--host", "it-host", "--tag", tag, "--tag", "cfs-pass1", path);
+        Files.deleteIfExists(env.dir.resolve("state/backup.tidy"));
+    }
+
+    /** The config names one folder source NAME holding one file. */
+    private Path oneFileSource(String name) throws IOException {
+        Path data = Files.createDirectories(env.dir.resolve(name));
+        Files.writeString(data.resolve("a"), "a");
+        env.writeConfig("  - name: " + name + "\n    path: " + data + "\n");
+        return data;
+    }
+
     // ---- restic locks: a real restic holding one, alive or killed ----
 
     private long locks() throws IOException {
@@ -156,11 +173,9 @@ class FaultsIT {
 
     @Test
     void aLeftoverFirstPassIsForgottenByTheNextBackup() throws Exception {
-        Path data = Files.createDirectories(env.dir.resolve("d5b"));
-        Files.writeString(data.resolve("a"), "a");
-        env.writeConfig("  - name: d5b\n    path: " + data + "\n");
+        Path data = oneFileSource("d5b");
         init();
-        env.restic("backup", "--host", "it-host", "--tag", "d5b", "--tag", "cfs-pass1", data.toString());
+        leftoverOfACrashedRun("d5b", data.toString());
         assertEquals(1, tagged(snapshots(), "cfs-pass1"));
 
         ItEnv.Run r = env.cli("backup", "--json");
@@ -200,11 +215,9 @@ class FaultsIT {
     void aRunThatCouldNotForgetALeftoverLeavesNoTidyMarkSoTheNextRunForgetsIt() throws Exception {
         // regression: a run whose look found a leftover but could not forget it (a live lock) still
         // ended ok and marked the repository tidy, so no later run looked again
-        Path data = Files.createDirectories(env.dir.resolve("d5d"));
-        Files.writeString(data.resolve("a"), "a");
-        env.writeConfig("  - name: d5d\n    path: " + data + "\n");
+        Path data = oneFileSource("d5d");
         init();
-        env.restic("backup", "--host", "it-host", "--tag", "d5d", "--tag", "cfs-pass1", data.toString());
+        leftoverOfACrashedRun("d5d", data.toString());
         Process holder = resticHoldingALock(); // a live lock: forget cannot take its exclusive lock
         ItEnv.Run r = env.cli("backup", "--json");
         assertEquals(0, r.exit(), r.err());
@@ -261,10 +274,30 @@ class FaultsIT {
 
     @Test
     void aFirstBackupIntoAnEmptyRepositoryStartsNoResticBeforeItsData() throws Exception {
-        Path data = Files.createDirectories(env.dir.resolve("f13"));
-        Files.writeString(data.resolve("a"), "a");
-        env.writeConfig("  - name: f13\n    path: " + data + "\n");
+        oneFileSource("f13");
         init();
+        // issue 13: init saved the config as the new repository's first snapshot
+        assertEquals(1, env.resticJson("snapshots", "--json", "--no-lock", "--tag", "cfs-config").size(),
+                "init saved the config");
+        Path log = env.dir.resolve("restic-calls.log");
+        ItEnv.Run r = loggedBackup(log);
+        assertEquals(0, r.exit(), r.err());
+        List<Call> calls = calls(log);
+        assertTrue(Files.exists(env.dir.resolve("state/backup.tidy")), "init marked the new repository tidy");
+        // the source's backup alone: no look at a new repository, no second config snapshot beside it
+        assertEquals(List.of("backup"), calls.stream().map(Call::sub).filter(c -> !c.equals("version")).toList(),
+                calls.toString());
+        assertTrue(calls.stream().allMatch(c -> c.exit() == 0), calls.toString());
+        assertEquals(1, snapshots().size());
+        assertEquals(1, env.resticJson("snapshots", "--json", "--no-lock", "--tag", "cfs-config").size(),
+                "still the one config snapshot");
+        assertTrue(Files.exists(env.dir.resolve("state/backup.tidy")));
+    }
+
+    @Test
+    void aRepositoryMadeByResticItselfGetsTheConfigBesideItsFirstBackup() throws Exception {
+        oneFileSource("f13r");
+        env.restic("init");
         Path log = env.dir.resolve("restic-calls.log");
         ItEnv.Run r = loggedBackup(log);
         assertEquals(0, r.exit(), r.err());
@@ -276,7 +309,6 @@ class FaultsIT {
         assertEquals(1, snapshots().size());
         assertEquals(1, env.resticJson("snapshots", "--json", "--no-lock", "--tag", "cfs-config").size(),
                 "the config was saved beside the source");
-        assertTrue(Files.exists(env.dir.resolve("state/backup.tidy")));
     }
 
     @Test
@@ -288,7 +320,7 @@ class FaultsIT {
         Files.writeString(env.mountpoint(vol).resolve("db"), "data");
         env.writeConfig("  - name: f13b\n    volume: " + vol + "\n    consistency: stop\n");
         init();
-        env.restic("backup", "--host", "it-host", "--tag", "f13b", "--tag", "cfs-pass1", env.mountpoint(vol).toString());
+        leftoverOfACrashedRun("f13b", env.mountpoint(vol).toString());
         assertEquals(1, tagged(snapshots(), "cfs-pass1"));
         assertEquals(0, locks());
 
