@@ -20,9 +20,15 @@ public record SourceResult(String source, String status, String snapshotId, doub
                            boolean dryRun, String warning, Integer stopTimeoutS, List<String> stopKilled,
                            List<Pass> passes, String shrunk) {
 
-    /** One pass of a two-pass backup: what it added. */
+    /**
+     * One pass of a two-pass backup: what it added. {@code skipped} says why a second pass did not
+     * run (the stopped volume was proven to be what the first pass read), else null.
+     */
     public record Pass(int pass, String snapshotId, long filesNew, long filesChanged, long dataAdded,
-                       long bytesProcessed) {
+                       long bytesProcessed, String skipped) {
+        public Pass(int pass, String snapshotId, long filesNew, long filesChanged, long dataAdded, long bytesProcessed) {
+            this(pass, snapshotId, filesNew, filesChanged, dataAdded, bytesProcessed, null);
+        }
     }
 
     public SourceResult {
@@ -58,10 +64,22 @@ public record SourceResult(String source, String status, String snapshotId, doub
                 passes, shrunk);
     }
 
+    /** The same result naming another snapshot (a first pass that restic wrote anew without its pass-1 tag). */
+    public SourceResult withSnapshotId(String id) {
+        return new SourceResult(source, status, id, durationS, downtimeS, error, filesNew, filesChanged,
+                dataAdded, bytesProcessed, dryRun, warning, stopTimeoutS, stopKilled, passes, shrunk);
+    }
+
     /** The same result with the stop's time-out and the containers it had to kill. */
     public SourceResult withStop(Integer timeoutS, List<String> killed) {
         return new SourceResult(source, status, snapshotId, durationS, downtimeS, error, filesNew, filesChanged,
                 dataAdded, bytesProcessed, dryRun, warning, timeoutS, killed, passes, shrunk);
+    }
+
+    /** The same result as {@code failed} with this error (the snapshot, if any, stays named). */
+    public SourceResult asFailed(String why) {
+        return new SourceResult(source, "failed", snapshotId, durationS, downtimeS, why, filesNew, filesChanged,
+                dataAdded, bytesProcessed, dryRun, warning, stopTimeoutS, stopKilled, passes, shrunk);
     }
 
     /** The same result as a shrunk source: {@code partial}, the reason as its error. */

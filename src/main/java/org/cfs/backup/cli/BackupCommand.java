@@ -44,7 +44,10 @@ final class BackupCommand extends BaseCommand {
                     out().printf(Locale.ROOT, "%-20s consistency stop, stop-timeout %ds (docker stop -t)%n", "",
                             r.stopTimeoutS());
                 }
-                if (r.passes() != null && r.passes().size() == 2) {
+                if (r.passes() != null && r.passes().size() == 2 && r.passes().get(1).skipped() != null) {
+                    out().printf(Locale.ROOT, "%-20s added %s live (pass 1); no pass 2: %s%n", "",
+                            Size.human(r.passes().get(0).dataAdded()), r.passes().get(1).skipped());
+                } else if (r.passes() != null && r.passes().size() == 2) {
                     out().printf(Locale.ROOT, "%-20s added %s live (pass 1) + %s quiesced (pass 2)%n", "",
                             Size.human(r.passes().get(0).dataAdded()), Size.human(r.passes().get(1).dataAdded()));
                 }

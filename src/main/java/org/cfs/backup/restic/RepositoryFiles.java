@@ -22,8 +22,20 @@ public final class RepositoryFiles {
         this.restic = restic;
     }
 
-    /** How many lock and snapshot files the repository holds. */
-    public record Census(int locks, int snapshots) {
+    /** The repository's lock and snapshot files, by name (the full ids). */
+    public record Census(List<String> lockIds, List<String> snapshotIds) {
+        public Census {
+            lockIds = List.copyOf(lockIds);
+            snapshotIds = List.copyOf(snapshotIds);
+        }
+
+        public int locks() {
+            return lockIds.size();
+        }
+
+        public int snapshots() {
+            return snapshotIds.size();
+        }
     }
 
     /** The directory of a local repository ({@code /path} or {@code local:/path}), else null. */
@@ -58,16 +70,16 @@ public final class RepositoryFiles {
         return cmd;
     }
 
-    /** Counts the lines of a census listing ({@code locks/ID}, {@code snapshots/ID}). */
+    /** The names in a census listing ({@code locks/ID}, {@code snapshots/ID}). */
     static Census parseCensus(String lsf) {
-        int locks = 0;
-        int snapshots = 0;
+        List<String> locks = new ArrayList<>();
+        List<String> snapshots = new ArrayList<>();
         for (String line : lsf.split("\n")) {
             String l = line.strip();
             if (l.startsWith("locks/") && l.length() > "locks/".length()) {
-                locks++;
+                locks.add(l.substring("locks/".length()));
             } else if (l.startsWith("snapshots/") && l.length() > "snapshots/".length()) {
-                snapshots++;
+                snapshots.add(l.substring("snapshots/".length()));
             }
         }
         return new Census(locks, snapshots);
@@ -82,7 +94,7 @@ public final class RepositoryFiles {
         Path local = localPath(repo);
         if (local != null) {
             try {
-                return new Census(count(local.resolve("locks")), count(local.resolve("snapshots")));
+                return new Census(names(local.resolve("locks")), names(local.resolve("snapshots")));
             } catch (IOException e) {
                 return null;
             }
@@ -95,9 +107,9 @@ public final class RepositoryFiles {
         return r.ok() ? parseCensus(r.stdout()) : null;
     }
 
-    private static int count(Path dir) throws IOException {
+    private static List<String> names(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return (int) s.filter(Files::isRegularFile).count();
+            return s.filter(Files::isRegularFile).map(f -> f.getFileName().toString()).toList();
         } catch (NoSuchFileException e) {
             throw e; // not a repository (yet): restic says what is wrong
         }

@@ -241,6 +241,14 @@ public final class Restic {
         runChecked("restic tag", spec(args.addTagArgs(ids, tag)).build());
     }
 
+    /** {@code restic tag --remove TAG ID...} (an exclusive lock; each snapshot gets a new id). */
+    public void removeTag(List<String> ids, String tag) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        runChecked("restic tag", spec(args.removeTagArgs(ids, tag)).build());
+    }
+
     // ---- daemon, status and prune (retention) ----
 
     /** Snapshots without taking a repository lock, so that status and freshness never block a prune or check. */

@@ -178,6 +178,13 @@ public final class ResticArgs {
         return exclusiveCommand("tag", a.toArray(String[]::new));
     }
 
+    /** {@code tag --remove TAG -- ID...}: restic writes each snapshot anew (a new id, {@code original} the old) and removes the old. */
+    public List<String> removeTagArgs(List<String> ids, String tag) {
+        List<String> a = new ArrayList<>(List.of("--remove", tag, "--"));
+        a.addAll(ids);
+        return exclusiveCommand("tag", a.toArray(String[]::new));
+    }
+
     /** {@code cat lock ID --no-lock}: one lock's JSON (host, pid, time, exclusive). */
     public List<String> catLockArgs(String lockId) {
         return command("cat", "lock", lockId, "--no-lock");

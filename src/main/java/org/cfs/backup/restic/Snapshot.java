@@ -8,10 +8,11 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 /**
  * One entry of {@code restic snapshots --json}, and the snapshot policy every capability shares:
  * which of cfs-backup's own tags mark a snapshot that is not a regular backup of its source.
+ * {@code original} is the id the snapshot had before {@code restic tag} rewrote it (else null).
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Snapshot(String id, String shortId, Instant time, String hostname, List<String> paths,
-                       List<String> tags, String parent, String tree) {
+                       List<String> tags, String parent, String tree, String original) {
     /** The state a volume had before an in-place restore (the way back), never {@code latest}. */
     public static final String PRE_RESTORE_TAG = "pre-restore";
     /** The first, live pass of a two-pass (stop/pause) backup: forgotten after the second. */

@@ -570,4 +570,154 @@ class FaultsIT {
         assertFalse(Files.exists(env.dir.resolve("state/quiesce-journal.json")));
         assertEquals(0, tagged(snapshots(), "cfs-pass1"), "the first pass is forgotten all the same");
     }
+
+    // ---- issue 13: a stopped volume proven unchanged since pass 1 keeps pass 1 (no quiesced pass) ----
+
+    /** cfs-backup in a child JVM with the census' quiet margin at 0 (the tests' files are seconds old), restic maybe wrapped. */
+    private ItEnv.Run quietBackup(String tagFault, String... args) throws Exception {
+        java.util.Map<String, String> e = new java.util.HashMap<>();
+        e.put("CFS_BACKUP_CENSUS_QUIET_S", "0");
+        if (tagFault != null) {
+            e.put("CFS_BACKUP_RESTIC", Path.of("src/test/scripts/tag-fault-restic.sh").toAbsolutePath().toString());
+            e.put("CFS_TEST_TAG_FAULT", tagFault);
+        }
+        return child(e, args);
+    }
+
+    private static String startedAt(String container) {
+        return sh("docker", "inspect", "--format", "{{.State.StartedAt}}", container);
+    }
+
+    /** A stop source {@code name} on a new volume holding {@code db} (and a subfolder), its container running. */
+    private String quietVolume(String name) throws IOException {
+        String vol = env.volume(name);
+        Path mp = env.mountpoint(vol);
+        Files.writeString(mp.resolve("db"), "data\n");
+        Files.createDirectories(mp.resolve("sub"));
+        Files.writeString(mp.resolve("sub/page"), "page");
+        env.writeConfig("  - name: " + name + "\n    volume: " + vol + "\n    consistency: stop\n");
+        return vol;
+    }
+
+    @Test
+    void aStoppedVolumeUnchangedSincePass1KeepsPass1AsItsSnapshotAndResumesAtOnce() throws Exception {
+        String vol = quietVolume("q1");
+        String ctr = env.container("q1", vol);
+        init();
+        String before = startedAt(ctr);
+        ItEnv.Run r = quietBackup(null, "backup", "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode src = r.json().get("sources").get(0);
+        assertEquals("ok", src.get("status").asText(), src.toString());
+        JsonNode passes = src.get("passes");
+        assertEquals(2, passes.size(), src.toString());
+        assertTrue(passes.get(1).get("skipped").asText().contains("unchanged"), src.toString());
+        assertTrue(passes.get(1).get("snapshot_id").isNull(), "no second pass ran: " + src);
+        assertNotEquals(before, startedAt(ctr), "the container really was stopped (and started again)");
+        assertEquals("running", ItEnv.state(ctr));
+        assertFalse(Files.exists(env.dir.resolve("state/quiesce-journal.json")));
+
+        JsonNode snaps = snapshots();
+        assertEquals(1, snaps.size(), "pass 1 rewritten without its tag, nothing else: " + snaps);
+        JsonNode kept = snaps.get(0);
+        assertEquals(0, tagged(snaps, "cfs-pass1"), snaps.toString());
+        assertEquals(src.get("snapshot_id").asText(), kept.get("short_id").asText(), "the report names the kept snapshot");
+        assertTrue(kept.get("original").asText().startsWith(passes.get(0).get("snapshot_id").asText()),
+                "restic wrote pass 1 anew: " + kept);
+        assertEquals("data", env.restic("dump", kept.get("short_id").asText(), env.mountpoint(vol) + "/db"));
+        var hist = new org.cfs.backup.state.RunHistory(env.dir.resolve("state")).all().stream()
+                .filter(h -> "backup".equals(h.job()) && "q1".equals(h.source())).toList();
+        assertEquals(true, hist.get(hist.size() - 1).figures().get("pass2_skipped"), hist.toString());
+        assertTrue(Files.exists(env.dir.resolve("state/backup.tidy")), "a clean run, the repository left tidy");
+
+        ItEnv.Run text = quietBackup(null, "backup");
+        assertEquals(0, text.exit(), text.err());
+        assertTrue(text.out().contains("no pass 2: unchanged since pass 1"), text.out());
+        assertEquals(2, snapshots().size());
+        assertEquals(0, tagged(snapshots(), "cfs-pass1"));
+    }
+
+    @Test
+    void aContainerThatWritesAsItStopsGetsTheQuiescedPassWithItsLastWrite() throws Exception {
+        // the census must see what a database flushes on SIGTERM: that write is the consistent state
+        String vol = quietVolume("q2");
+        String ctr = env.shellContainer("q2", vol,
+                "trap 'echo flushed >> /data/db; exit 0' TERM; while true; do sleep 1; done");
+        init();
+        ItEnv.Run r = quietBackup(null, "backup", "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode src = r.json().get("sources").get(0);
+        assertEquals("ok", src.get("status").asText(), src.toString());
+        assertTrue(src.get("passes").get(1).get("skipped").isNull(), "the stop wrote: pass 2 ran: " + src);
+        assertEquals("data\nflushed", env.restic("dump", src.get("snapshot_id").asText(), env.mountpoint(vol) + "/db"));
+        assertEquals(1, snapshots().size(), "pass 1 forgotten");
+        assertEquals("running", ItEnv.state(ctr));
+    }
+
+    @Test
+    void aLockOfAnotherResticMeansTheQuiescedPassRunsAsAlways() throws Exception {
+        // removing the tag takes an exclusive lock, which another restic's lock would refuse
+        String vol = quietVolume("q3");
+        String ctr = env.container("q3", vol);
+        init();
+        resticHoldingALock();
+        ItEnv.Run r = quietBackup(null, "backup", "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode src = r.json().get("sources").get(0);
+        assertEquals("ok", src.get("status").asText(), src.toString());
+        assertTrue(src.get("passes").get(1).get("skipped").isNull(), src.toString());
+        assertTrue(src.get("passes").get(1).get("snapshot_id").isTextual(), src.toString());
+        assertEquals("running", ItEnv.state(ctr));
+    }
+
+    @Test
+    void aTagThatCannotBeRemovedStopsTheContainersAgainForTheQuiescedPass() throws Exception {
+        String vol = quietVolume("q4");
+        String ctr = env.container("q4", vol);
+        init();
+        ItEnv.Run r = quietBackup("fail", "backup", "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode src = r.json().get("sources").get(0);
+        assertEquals("ok", src.get("status").asText(), src.toString());
+        assertTrue(src.get("passes").get(1).get("skipped").isNull(), "the quiesced pass ran after all: " + src);
+        assertTrue(r.err().contains("could not be removed") && r.err().contains("stopping the containers again"), r.err());
+        JsonNode snaps = snapshots();
+        assertEquals(1, snaps.size(), snaps.toString());
+        assertEquals(0, tagged(snaps, "cfs-pass1"), "pass 1 forgotten after the quiesced pass: " + snaps);
+        assertEquals(src.get("snapshot_id").asText(), snaps.get(0).get("short_id").asText());
+        assertTrue(src.get("downtime_s").asDouble() > 0, src.toString());
+        assertEquals("running", ItEnv.state(ctr));
+    }
+
+    @Test
+    void aKillBeforeTheTagLeavesTheContainerRunningAndALeftoverTheNextBackupForgets() throws Exception {
+        killAroundTheTag("kill-before");
+    }
+
+    @Test
+    void aKillAfterTheTagLeavesTheContainerRunningAndAGoodSnapshot() throws Exception {
+        killAroundTheTag("kill-after");
+    }
+
+    private void killAroundTheTag(String fault) throws Exception {
+        String vol = quietVolume("q5");
+        String ctr = env.container("q5", vol);
+        init();
+        ItEnv.Run killed = quietBackup(fault, "backup", "--json");
+        assertEquals(137, killed.exit(), killed.err());
+        assertEquals("running", ItEnv.state(ctr), "resumed before the tag");
+        assertFalse(Files.exists(env.dir.resolve("state/quiesce-journal.json")));
+        JsonNode left = snapshots();
+        assertEquals(1, left.size(), left.toString());
+        // before the tag: pass 1 with its tag (a leftover); after it: the rewritten snapshot, a good one
+        boolean before = fault.equals("kill-before");
+        assertEquals(before ? 1 : 0, tagged(left, "cfs-pass1"), left.toString());
+
+        ItEnv.Run next = env.cli("backup", "--json");
+        assertEquals(0, next.exit(), next.err());
+        JsonNode snaps = snapshots();
+        assertEquals(0, tagged(snaps, "cfs-pass1"), "no leftover after the next backup: " + snaps);
+        assertEquals(before ? 1 : 2, snaps.size(), snaps.toString());
+        assertEquals("running", ItEnv.state(ctr));
+    }
 }

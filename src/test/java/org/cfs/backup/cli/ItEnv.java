@@ -131,6 +131,14 @@ public final class ItEnv implements AutoCloseable {
         return name;
     }
 
+    /** A container whose PID 1 is {@code sh -c SCRIPT} (no --init: the script's own traps see SIGTERM). */
+    public String shellContainer(String suffix, String volume, String script) {
+        String name = "cfs-it-" + id + "-" + suffix;
+        containers.add(name);
+        sh("docker", "run", "-d", "--network", "none", "--name", name, "-v", volume + ":/data", IMAGE, "sh", "-c", script);
+        return name;
+    }
+
     public static String state(String container) {
         return sh("docker", "inspect", "--format", "{{.State.Status}}", container);
     }

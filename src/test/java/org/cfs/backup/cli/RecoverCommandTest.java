@@ -51,10 +51,10 @@ class RecoverCommandTest {
     void hostsAreCountedWithoutServiceSnapshots() {
         Instant t = Instant.parse("2026-12-01T03:00:00Z");
         List<Snapshot> all = List.of(
-                new Snapshot("a1", "a1", t, "A", List.of("/d"), List.of("files"), null, null),
-                new Snapshot("a2", "a2", t.plusSeconds(60), "A", List.of("/d"), List.of("files", "pre-restore"), null, null),
-                new Snapshot("a3", "a3", t.plusSeconds(120), "A", List.of("/cfs-backup/config.yaml"), List.of("cfs-config", "sha256-x"), null, null),
-                new Snapshot("b1", "b1", t.plusSeconds(300), "B", List.of("/d"), List.of("files"), null, null));
+                new Snapshot("a1", "a1", t, "A", List.of("/d"), List.of("files"), null, null, null),
+                new Snapshot("a2", "a2", t.plusSeconds(60), "A", List.of("/d"), List.of("files", "pre-restore"), null, null, null),
+                new Snapshot("a3", "a3", t.plusSeconds(120), "A", List.of("/cfs-backup/config.yaml"), List.of("cfs-config", "sha256-x"), null, null, null),
+                new Snapshot("b1", "b1", t.plusSeconds(300), "B", List.of("/d"), List.of("files"), null, null, null));
         List<RecoverCommand.HostRow> rows = RecoverCommand.hosts(all);
         assertEquals(List.of("B", "A"), rows.stream().map(RecoverCommand.HostRow::host).toList());
         RecoverCommand.HostRow a = rows.get(1);

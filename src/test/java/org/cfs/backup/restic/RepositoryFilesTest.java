@@ -32,9 +32,9 @@ class RepositoryFilesTest {
         assertEquals(List.of("rclone", "lsf", "-R", "--files-only", "--include", "/locks/*", "--include", "/snapshots/*",
                 "gdrive:cfs", "--ask-password=false", "--drive-stop-on-upload-limit"),
                 RepositoryFiles.censusArgs("gdrive:cfs", List.of("--drive-stop-on-upload-limit")));
-        assertEquals(new RepositoryFiles.Census(1, 2), RepositoryFiles.parseCensus(
+        assertEquals(new RepositoryFiles.Census(List.of("4a9c"), List.of("60b8", "a8e9")), RepositoryFiles.parseCensus(
                 "locks/4a9c\nsnapshots/60b8\nsnapshots/a8e9\n"));
-        assertEquals(new RepositoryFiles.Census(0, 0), RepositoryFiles.parseCensus(""));
+        assertEquals(new RepositoryFiles.Census(List.of(), List.of()), RepositoryFiles.parseCensus(""));
     }
 
     @Test
@@ -46,7 +46,7 @@ class RepositoryFilesTest {
             throw new AssertionError("no process for a local repository: " + spec.command());
         };
         Restic local = new Restic(new ResticSettings("restic", dir.toString(), Path.of("/pw"), null, null, null, List.of()), never);
-        assertEquals(new RepositoryFiles.Census(0, 1), new RepositoryFiles(local).census());
+        assertEquals(new RepositoryFiles.Census(List.of(), List.of("60b8")), new RepositoryFiles(local).census());
         Restic notYet = new Restic(new ResticSettings("restic", dir.resolve("none").toString(), Path.of("/pw"), null, null, null,
                 List.of()), never);
         assertNull(new RepositoryFiles(notYet).census(), "not a repository: restic says what is wrong");
@@ -58,6 +58,6 @@ class RepositoryFilesTest {
         ProcessRunner listing = spec -> new ProcessResult(0, "snapshots/60b8\n", "", java.time.Duration.ZERO, false);
         Restic listed = new Restic(new ResticSettings("restic", "rclone:gdrive:cfs", Path.of("/pw"), null, null, null, List.of()),
                 listing);
-        assertEquals(new RepositoryFiles.Census(0, 1), new RepositoryFiles(listed).census());
+        assertEquals(new RepositoryFiles.Census(List.of(), List.of("60b8")), new RepositoryFiles(listed).census());
     }
 }

@@ -42,6 +42,7 @@ class ResticArgsGoldenTest {
         c.put("unlock", ResticArgs::unlockArgs);
         c.put("forget-ids", a -> a.forgetIdsArgs(List.of("abc123", "def456")));
         c.put("add-tag", a -> a.addTagArgs(List.of("abc123"), "pre-restore"));
+        c.put("remove-tag", a -> a.removeTagArgs(List.of("abc123"), "cfs-pass1"));
         c.put("list-locks", ResticArgs::listLocksArgs);
         c.put("cat-lock", a -> a.catLockArgs("4a9c1e0b7d2f"));
         c.put("unlock-remove-all", ResticArgs::unlockRemoveAllArgs);

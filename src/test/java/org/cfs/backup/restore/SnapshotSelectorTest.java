@@ -35,7 +35,7 @@ class SnapshotSelectorTest {
         List<Snapshot> all = new java.util.ArrayList<>(recorded());
         Snapshot good = SnapshotSelector.latest(all, "db");
         all.add(new Snapshot("ffff0000aaaa", "ffff0000", good.time().plusSeconds(60), good.hostname(), good.paths(),
-                List.of("db", "cfs-failed"), null, null));
+                List.of("db", "cfs-failed"), null, null, null));
         assertEquals(good.shortId(), SnapshotSelector.latest(all, "db").shortId());
         assertTrue(!SnapshotSelector.regular(all.get(all.size() - 1)),
                 "restic's own latest (drills, restore) is refused when it is a failed dump");

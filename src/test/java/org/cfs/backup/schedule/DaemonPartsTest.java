@@ -73,7 +73,7 @@ class DaemonPartsTest {
     private static Snapshot snap(String tag, String time, String... more) {
         List<String> tags = new ArrayList<>(List.of(tag));
         tags.addAll(List.of(more));
-        return new Snapshot("id" + time, null, Instant.parse(time), "h", List.of("/x"), tags, null, null);
+        return new Snapshot("id" + time, null, Instant.parse(time), "h", List.of("/x"), tags, null, null, null);
     }
 
     @Test
