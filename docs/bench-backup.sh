@@ -88,17 +88,19 @@ for i in $(seq 1 "$RUNS"); do
   loads+=("$(load)")
   echo "bench: run $i/$RUNS, load $(load)" >&2
   rm -rf "$work/raw" "$work/cache"; raw "$work/raw" init -q
-  t0=$(now); raw "$work/raw" backup -q --host bench --tag data "$mp"; t1=$(now)
+  # every timed run starts after a sync: the write-back of the run before (1 GiB into a local
+  # repository) must not land on the next one, whichever side it is
+  sync; t0=$(now); raw "$work/raw" backup -q --host bench --tag data "$mp"; t1=$(now)
   raw_first+=("$(sub "$t1" "$t0")")
   # the cfs side is made as an operator makes it: `cfs-backup init` (which also saves the config
   # snapshot; a repository made by raw restic gets it beside its first backup instead)
   rm -rf "$work/cfs" "$work/cache" "$work/state"; write_config "$work/cfs" ""
   bin/cfs-backup -c "$work/config.yaml" init >/dev/null 2>&1
-  t0=$(now); bin/cfs-backup -c "$work/config.yaml" backup >/dev/null; t1=$(now)
+  sync; t0=$(now); bin/cfs-backup -c "$work/config.yaml" backup >/dev/null; t1=$(now)
   cfs_first+=("$(sub "$t1" "$t0")")
-  t0=$(now); raw "$work/raw" backup -q --host bench --tag data "$mp"; t1=$(now)
+  sync; t0=$(now); raw "$work/raw" backup -q --host bench --tag data "$mp"; t1=$(now)
   raw_again+=("$(sub "$t1" "$t0")")
-  t0=$(now); bin/cfs-backup -c "$work/config.yaml" backup >/dev/null; t1=$(now)
+  sync; t0=$(now); bin/cfs-backup -c "$work/config.yaml" backup >/dev/null; t1=$(now)
   cfs_again+=("$(sub "$t1" "$t0")")
   # where the fixed cost goes
   t0=$(now); bin/cfs-backup --version >/dev/null; t1=$(now); jvm+=("$(sub "$t1" "$t0")")
@@ -106,20 +108,20 @@ for i in $(seq 1 "$RUNS"); do
   if [ "$SHAPE" = small ]; then
     rm -rf "$work/stop" "$work/cache" "$work/state"; raw "$work/stop" init -q
     write_config "$work/stop" stop
-    bin/cfs-backup -c "$work/config.yaml" backup --json > "$work/stop.json" || { cat "$work/stop.json" >&2; exit 1; }
+    sync; bin/cfs-backup -c "$work/config.yaml" backup --json > "$work/stop.json" || { cat "$work/stop.json" >&2; exit 1; }
     d=$(grep '"downtime_s"' "$work/stop.json" | head -1 | tr -dc '0-9.')
     downtime+=("$d")
     rm -rf "$work/stop" "$work/cache" "$work/state"; raw "$work/stop" init -q
-    CFS_BACKUP_CENSUS_QUIET_S=999999999 bin/cfs-backup -c "$work/config.yaml" backup --json > "$work/stop.json" || { cat "$work/stop.json" >&2; exit 1; }
+    sync; CFS_BACKUP_CENSUS_QUIET_S=999999999 bin/cfs-backup -c "$work/config.yaml" backup --json > "$work/stop.json" || { cat "$work/stop.json" >&2; exit 1; }
     d=$(grep '"downtime_s"' "$work/stop.json" | head -1 | tr -dc '0-9.')
     twopass+=("$d")
     # the floor of any two-pass tool on restic: the same stop, an unchanged second pass, the same start
-    t0=$(now); docker stop -t 10 "$ctr" >/dev/null
+    sync; t0=$(now); docker stop -t 10 "$ctr" >/dev/null
     raw "$work/stop" backup -q --host bench --tag data "$mp"
     docker start "$ctr" >/dev/null; t1=$(now)
     floor+=("$(sub "$t1" "$t0")")
     rm -rf "$work/base" "$work/cache"; raw "$work/base" init -q
-    t0=$(now); raw "$work/base" backup -q --host bench "$mp"; t1=$(now)
+    sync; t0=$(now); raw "$work/base" backup -q --host bench "$mp"; t1=$(now)
     raw_vol+=("$(sub "$t1" "$t0")")
   fi
   echo "bench:   raw $(m "${raw_first[-1]}") s, cfs ${cfs_first[-1]} s; re-run raw ${raw_again[-1]} s, cfs ${cfs_again[-1]} s" >&2

@@ -61,27 +61,28 @@ class StatCensusTest {
         assertFalse(a.sameAs(take()));
     }
 
+    /** A change to the tree, as a test makes it. */
+    private interface Change {
+        void make() throws IOException;
+    }
+
+    private void assertShows(String what, Change change) throws IOException {
+        StatCensus.Print before = take();
+        change.make();
+        assertFalse(before.sameAs(take()), what);
+    }
+
     @Test
     void everyOtherKindOfChangeShows() throws IOException {
-        StatCensus.Print a = take();
-        Files.writeString(tree.resolve("sub/deeper/f"), "g", StandardOpenOption.APPEND);
-        StatCensus.Print b = take();
-        assertFalse(a.sameAs(b), "an append deep down");
-        Files.setPosixFilePermissions(tree.resolve("db"), PosixFilePermissions.fromString("rw-------"));
-        StatCensus.Print c = take();
-        assertFalse(b.sameAs(c), "a chmod");
-        Files.createFile(tree.resolve("sub/new"));
-        StatCensus.Print d = take();
-        assertFalse(c.sameAs(d), "a new file");
-        Files.move(tree.resolve("sub/new"), tree.resolve("sub/renamed"));
-        StatCensus.Print e = take();
-        assertFalse(d.sameAs(e), "a rename");
-        Files.delete(tree.resolve("sub/renamed"));
-        StatCensus.Print f = take();
-        assertFalse(e.sameAs(f), "a removal");
-        Files.delete(tree.resolve("link"));
-        Files.createSymbolicLink(tree.resolve("link"), Path.of("sub"));
-        assertFalse(f.sameAs(take()), "a link pointed elsewhere");
+        assertShows("an append deep down", () -> Files.writeString(tree.resolve("sub/deeper/f"), "g", StandardOpenOption.APPEND));
+        assertShows("a chmod", () -> Files.setPosixFilePermissions(tree.resolve("db"), PosixFilePermissions.fromString("rw-------")));
+        assertShows("a new file", () -> Files.createFile(tree.resolve("sub/new")));
+        assertShows("a rename", () -> Files.move(tree.resolve("sub/new"), tree.resolve("sub/renamed")));
+        assertShows("a removal", () -> Files.delete(tree.resolve("sub/renamed")));
+        assertShows("a link pointed elsewhere", () -> {
+            Files.delete(tree.resolve("link"));
+            Files.createSymbolicLink(tree.resolve("link"), Path.of("sub"));
+        });
     }
 
     @Test
