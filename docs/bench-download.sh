@@ -7,8 +7,10 @@
 # PIPE=1 adds a third run to each pair: `restic dump ... | cat > /dev/null`, restic writing into a
 # pipe as it does under the console (on a loaded machine a restic that never blocks on its output, as
 # into /dev/null, gets less CPU than one that does: see docs/benchmarks.md, "Web console: download").
-# Runs `cfs-backup web` through the launcher against a throw-away local repository.
-# Usage: docs/bench-download.sh [SIZE_MIB] [PAIRS]   (needs target/cfs-backup.jar, restic, curl, python3)
+# Runs `cfs-backup web` through the launcher against a throw-away repository behind an rclone remote
+# (the `local` backend reached as rclone:bench:PATH, as the host reaches Drive; raw restic gets the
+# same rclone.args as cfs-backup's); REMOTE=path uses a plain local path instead (the earlier figures).
+# Usage: docs/bench-download.sh [SIZE_MIB] [PAIRS]   (needs target/cfs-backup.jar, restic, rclone, curl, python3)
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 size=${1:-1024}
@@ -23,9 +25,18 @@ echo bench-web-password > "$work/web-pw"
 mkdir -p "$work/data"
 head -c "$((size * 1024 * 1024))" /dev/urandom > "$work/data/blob.bin"
 port=$(( 20000 + RANDOM % 20000 ))
+printf '[bench]\ntype = local\n' > "$work/rclone.conf"
+if [ "${REMOTE:-rclone}" = path ]; then
+  repo="$work/repo"; rclone_yaml=""; ropts=()
+else
+  repo="rclone:bench:$work/repo"; rclone_yaml="rclone: {config: $work/rclone.conf, remote: bench}"
+  ropts=(-o "rclone.args=serve restic --stdio --b2-hard-delete --ask-password=false")
+fi
+export RCLONE_CONFIG="$work/rclone.conf"
 cat > "$work/config.yaml" <<YAML
 host: bench
-repository: {url: $work/repo, password-file: $work/pw}
+repository: {url: "$repo", password-file: $work/pw}
+$rclone_yaml
 state-dir: $work/state
 log-dir: $work/log
 cache-dir: $work/cache
@@ -49,12 +60,12 @@ bytes=$((size * 1024 * 1024))
 now() { date +%s.%N; }
 raw() {
   local t0; t0=$(now)
-  RESTIC_PASSWORD_FILE="$work/pw" restic -r "$work/repo" --cache-dir "$work/cache" dump "$id" "$work/data/blob.bin" > /dev/null
+  RESTIC_PASSWORD_FILE="$work/pw" restic -r "$repo" "${ropts[@]}" --cache-dir "$work/cache" dump "$id" "$work/data/blob.bin" > /dev/null
   echo "$(now) - $t0" | bc -l
 }
 rawpipe() {
   local t0; t0=$(now)
-  RESTIC_PASSWORD_FILE="$work/pw" restic -r "$work/repo" --cache-dir "$work/cache" dump "$id" "$work/data/blob.bin" | cat > /dev/null
+  RESTIC_PASSWORD_FILE="$work/pw" restic -r "$repo" "${ropts[@]}" --cache-dir "$work/cache" dump "$id" "$work/data/blob.bin" | cat > /dev/null
   echo "$(now) - $t0" | bc -l
 }
 web() {
@@ -69,7 +80,7 @@ curl -s -b "$work/jar" -o /dev/null "$b/api/snapshots/$id/ls?path=/"
 # one of each first, not counted: the repository's files and the console's code are warm for both
 raw >/dev/null; web >/dev/null
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
-echo "size ${size} MiB, ${pairs} pairs, load average before: ${load0}"
+echo "size ${size} MiB, ${pairs} pairs, repository $repo, load average before: ${load0}"
 rs=(); ws=(); qs=(); ps=(); pqs=()
 for i in $(seq 1 "$pairs"); do
   if [ $((i % 2)) -eq 1 ]; then
