@@ -474,8 +474,10 @@ public final class BackupOperation {
             return fromOutcome(s, o, seconds(t0), 0, dryRun).withStop(stopTimeout, List.of());
         }
         // a stat census before pass 1: if the stopped volume's census is the same, pass 1 already is its state
+        // (only where the repository can be listed without restic: keeping pass 1 needs that listing)
         List<Path> roots = paths.stream().map(Path::of).toList();
-        StatCensus.Print census = StatCensus.take(roots, CENSUS_BUDGET_S);
+        StatCensus.Print census = RepositoryFiles.listable(restic.settings().repository())
+                ? StatCensus.take(roots, CENSUS_BUDGET_S) : null;
         // pass 1 while the containers run: it carries the bulk of the new data
         Restic.BackupOutcome pass1 = watched(s, request(s, paths, null, null, false, true), null);
         String pass1Id = pass1.summary().snapshotId();

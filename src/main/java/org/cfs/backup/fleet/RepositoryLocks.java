@@ -103,7 +103,7 @@ public final class RepositoryLocks {
         }
         String repo = restic.settings().repository();
         List<Lock> removed = new ArrayList<>();
-        if (RepositoryFiles.localPath(repo) != null || repo.startsWith("rclone:")) {
+        if (RepositoryFiles.listable(repo)) {
             for (Lock l : dead) {
                 remove(repo, l);
                 removed.add(l);

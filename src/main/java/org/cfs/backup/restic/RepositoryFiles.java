@@ -46,6 +46,11 @@ public final class RepositoryFiles {
         return repo.startsWith("/") ? Path.of(repo) : null;
     }
 
+    /** True for a repository whose files can be listed without restic (a local path or {@code rclone:}). */
+    public static boolean listable(String repo) {
+        return localPath(repo) != null || repo.startsWith("rclone:");
+    }
+
     /** {@code rclone:REMOTE:PATH} plus a path inside it as rclone names it ({@code REMOTE:PATH/sub}), else null. */
     public static String rcloneTarget(String repo, String sub) {
         if (!repo.startsWith("rclone:")) {

@@ -1,7 +1,9 @@
 package org.cfs.backup.restic;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,6 +27,10 @@ class RepositoryFilesTest {
         assertEquals("gdrive:locks/ab", RepositoryFiles.rcloneTarget("rclone:gdrive:", "locks/ab"));
         assertEquals("gdrive:cfs/", RepositoryFiles.rcloneTarget("rclone:gdrive:cfs/", ""));
         assertNull(RepositoryFiles.rcloneTarget("s3:host/bucket", "locks"));
+        assertTrue(RepositoryFiles.listable("rclone:gdrive:cfs") && RepositoryFiles.listable("/srv/repo")
+                && RepositoryFiles.listable("local:/srv/repo"));
+        assertFalse(RepositoryFiles.listable("s3:host/bucket") || RepositoryFiles.listable("sftp:host:/repo"),
+                "other backends: restic lists them");
     }
 
     @Test
