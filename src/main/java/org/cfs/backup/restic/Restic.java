@@ -235,18 +235,18 @@ public final class Restic {
 
     /** {@code restic tag --add TAG ID...} (an exclusive lock, as forget). */
     public void addTag(List<String> ids, String tag) {
-        if (ids.isEmpty()) {
-            return;
-        }
-        runChecked("restic tag", spec(args.addTagArgs(ids, tag)).build());
+        tag(ids, args.addTagArgs(ids, tag));
     }
 
     /** {@code restic tag --remove TAG ID...} (an exclusive lock; each snapshot gets a new id). */
     public void removeTag(List<String> ids, String tag) {
-        if (ids.isEmpty()) {
-            return;
+        tag(ids, args.removeTagArgs(ids, tag));
+    }
+
+    private void tag(List<String> ids, List<String> argv) {
+        if (!ids.isEmpty()) {
+            runChecked("restic tag", spec(argv).build());
         }
-        runChecked("restic tag", spec(args.removeTagArgs(ids, tag)).build());
     }
 
     // ---- daemon, status and prune (retention) ----

@@ -173,14 +173,16 @@ public final class ResticArgs {
 
     /** {@code restic tag --add TAG -- ID...} (an exclusive lock, as forget). */
     public List<String> addTagArgs(List<String> ids, String tag) {
-        List<String> a = new ArrayList<>(List.of("--add", tag, "--"));
-        a.addAll(ids);
-        return exclusiveCommand("tag", a.toArray(String[]::new));
+        return tagArgs("--add", ids, tag);
     }
 
     /** {@code tag --remove TAG -- ID...}: restic writes each snapshot anew (a new id, {@code original} the old) and removes the old. */
     public List<String> removeTagArgs(List<String> ids, String tag) {
-        List<String> a = new ArrayList<>(List.of("--remove", tag, "--"));
+        return tagArgs("--remove", ids, tag);
+    }
+
+    private List<String> tagArgs(String change, List<String> ids, String tag) {
+        List<String> a = new ArrayList<>(List.of(change, tag, "--"));
         a.addAll(ids);
         return exclusiveCommand("tag", a.toArray(String[]::new));
     }

@@ -283,14 +283,17 @@ class FaultsIT {
         Path log = env.dir.resolve("restic-calls.log");
         ItEnv.Run r = loggedBackup(log);
         assertEquals(0, r.exit(), r.err());
-        List<Call> calls = calls(log);
         // the source's backup alone: no look at a new repository, no second config snapshot beside it
-        assertEquals(List.of("backup"), calls.stream().map(Call::sub).filter(c -> !c.equals("version")).toList(),
-                calls.toString());
+        assertFirstBackupRan(log, List.of("backup"), "still the one config snapshot");
+    }
+
+    /** The logged restic calls (version aside) were these, all exit 0; one source and one config snapshot; tidy. */
+    private void assertFirstBackupRan(Path log, List<String> subs, String configWhy) throws IOException {
+        List<Call> calls = calls(log);
+        assertEquals(subs, calls.stream().map(Call::sub).filter(c -> !c.equals("version")).toList(), calls.toString());
         assertTrue(calls.stream().allMatch(c -> c.exit() == 0), calls.toString());
         assertEquals(1, snapshots().size());
-        assertEquals(1, env.resticJson("snapshots", "--json", "--no-lock", "--tag", "cfs-config").size(),
-                "still the one config snapshot");
+        assertEquals(1, env.resticJson("snapshots", "--json", "--no-lock", "--tag", "cfs-config").size(), configWhy);
         assertTrue(Files.exists(env.dir.resolve("state/backup.tidy")));
     }
 
@@ -301,15 +304,8 @@ class FaultsIT {
         Path log = env.dir.resolve("restic-calls.log");
         ItEnv.Run r = loggedBackup(log);
         assertEquals(0, r.exit(), r.err());
-        List<Call> calls = calls(log);
         // the source's backup and the cfs-config snapshot (beside it); no look at an empty repository
-        assertEquals(List.of("backup", "backup"), calls.stream().map(Call::sub).filter(c -> !c.equals("version")).toList(),
-                calls.toString());
-        assertTrue(calls.stream().allMatch(c -> c.exit() == 0), calls.toString());
-        assertEquals(1, snapshots().size());
-        assertEquals(1, env.resticJson("snapshots", "--json", "--no-lock", "--tag", "cfs-config").size(),
-                "the config was saved beside the source");
-        assertTrue(Files.exists(env.dir.resolve("state/backup.tidy")));
+        assertFirstBackupRan(log, List.of("backup", "backup"), "the config was saved beside the source");
     }
 
     @Test
