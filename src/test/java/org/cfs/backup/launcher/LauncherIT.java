@@ -111,6 +111,26 @@ class LauncherIT {
         assertTrue(used.err().contains("Mapped dynamic region"), "archive not used:\n" + used.err());
     }
 
+    /** The JVM's value of one flag, from {@code -XX:+PrintFlagsFinal}, as the launcher started it. */
+    private static String flag(Run r, String name) {
+        return r.out().lines().filter(l -> l.matches("\\s*\\S+\\s+" + name + "\\s+=.*")).findFirst()
+                .map(l -> l.replaceFirst(".*=\\s*(\\S+).*", "$1")).orElse("(not printed)");
+    }
+
+    @Test
+    void oneCompilerThreadUnlessExtraOptionsBringC2Back() throws Exception {
+        Run r = run("-XX:+PrintFlagsFinal", "--version");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("1", flag(r, "CICompilerCount"), "one C1 thread on a small server");
+        assertEquals("1", flag(r, "TieredStopAtLevel"));
+        // with C2 asked for, one compiler thread would stop the JVM ("CICompilerCount (1) must be at least 2")
+        Run c2 = run("-XX:TieredStopAtLevel=4 -XX:+PrintFlagsFinal", "--version");
+        assertEquals(0, c2.code(), c2.err());
+        assertEquals("4", flag(c2, "TieredStopAtLevel"));
+        assertTrue(Integer.parseInt(flag(c2, "CICompilerCount")) >= 2, c2.out());
+        assertTrue(c2.out().contains("cfs-backup "), c2.out());
+    }
+
     @Test
     void anOddCommandWordNamesNoFile() throws Exception {
         Run r = run("", "../../x");
