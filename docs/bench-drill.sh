@@ -4,6 +4,8 @@
 #   docs/bench-drill.sh throughput [WORKDIR] [MIB]   # streaming drill vs restic dump; restore --target vs restic restore
 #   docs/bench-drill.sh heap [WORKDIR] [FILES]       # peak heap of a drill of FILES small files with -Xmx256m
 #   docs/bench-drill.sh breakdown [WORKDIR] [MIB]    # where the drill's time goes: start, restic dump, end; the pipe's cost
+#   docs/bench-drill.sh start [WORKDIR] [MIB]        # ms from the launcher's start to restic's, as shipped and with
+#                                                    # CFS_BACKUP_JAVA_EXTRA_OPTS=$START_B (default: two compiler threads)
 # WORKDIR (default /var/tmp/cfs-bench-drill) keeps the data and the repository between runs.
 # The repository is reached as the host reaches Drive, through an rclone remote (BACKEND=plain: a
 # plain local path, as the figures before 2026-12-02 were measured).
@@ -176,5 +178,46 @@ print("  after restic dump ends:           median %.3f s" % m["end"])
 PY
     echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
     ;;
-  *) echo "usage: $0 throughput|heap|breakdown [WORKDIR] [MIB|FILES]" >&2; exit 2 ;;
+  start)
+    MIB=${3:-1024}
+    setup big gen_big
+    # restic replaced by a stand-in that logs when it was started and fails at once (the listing
+    # replays one recorded `restic ls`): only cfs-backup's own start is timed, many times over
+    stub=$work/restic-start-stub; log=$work/restic-start.log; listing=$work/ls-recorded.json
+    restic ls --json "$snap" "$data" > "$listing"
+    printf '%s\n' '#!/bin/bash' 'echo "$EPOCHREALTIME" >> "$CFS_BENCH_RESTIC_LOG"' \
+      "for a in \"\$@\"; do case \$a in ls) cat '$listing'; exit 0;; esac; done" 'exit 1' > "$stub"
+    chmod +x "$stub"
+    b=${START_B:--XX:CICompilerCount=2}
+    n=${RUNS:-12}
+    echo "drill start, as shipped (A) and with extra options '$b' (B), $n interleaved runs; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    out=$work/start.txt; : > "$out"
+    start_run() { # $1 = A|B, $2 = log file
+      local x=; [ "$1" = B ] && x=$b
+      CFS_BACKUP_CDS_DIR=$work/cds-start-$1 CFS_BACKUP_JAVA_EXTRA_OPTS=$x CFS_BACKUP_RESTIC=$stub \
+        CFS_BENCH_RESTIC_LOG=$2 "$launcher" -c "$cfg" drill > /dev/null 2>&1 || true
+    }
+    start_run A /dev/null; start_run B /dev/null # untimed: each side's first run writes its archive
+    for i in $(seq 1 "$n"); do
+      for v in A B; do
+        rm -f "$log"; t0=$EPOCHREALTIME
+        start_run $v "$log"
+        t1=$EPOCHREALTIME
+        echo "$v $(head -1 "$log") $t0 $t1" >> "$out"
+      done
+    done
+    python3 - "$out" <<'PY'
+import statistics, sys
+v = {"A": [], "B": []}
+for line in open(sys.argv[1]):
+    k, first, t0, t1 = line.split()
+    v[k].append(((float(first) - float(t0)) * 1000, (float(t1) - float(t0)) * 1000))
+for k, name in (("A", "as shipped"), ("B", "with the extra options")):
+    x = v[k]
+    print("%-22s first restic after %4.0f ms (median; runs: %s), exit after %4.0f ms" % (
+        name, statistics.median(a for a, _ in x), " ".join("%.0f" % a for a, _ in x), statistics.median(b for _, b in x)))
+PY
+    echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+    ;;
+  *) echo "usage: $0 throughput|heap|breakdown|start [WORKDIR] [MIB|FILES]" >&2; exit 2 ;;
 esac
