@@ -112,17 +112,10 @@ class BootDrillIT {
         }
         run.add(image);
         ItEnv.sh(run.toArray(String[]::new));
-        containers.add(name);
+        // removed by env.close() before the volume (regression: a second @AfterEach removed the app
+        // containers, JUnit ran it after env.close(), and every app's volume was left behind)
+        env.track(name);
         return vol;
-    }
-
-    private final List<String> containers = new java.util.ArrayList<>();
-
-    @AfterEach
-    void removeContainers() {
-        for (String c : containers) {
-            quiet("docker", "rm", "-f", c);
-        }
     }
 
     private void config(String yaml) throws Exception {

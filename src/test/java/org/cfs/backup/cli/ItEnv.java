@@ -139,6 +139,14 @@ public final class ItEnv implements AutoCloseable {
         return name;
     }
 
+    /**
+     * A container the test started itself, removed by {@link #close()} with the others, before the
+     * volumes: a volume still mounted by a container cannot be removed.
+     */
+    public void track(String container) {
+        containers.add(container);
+    }
+
     public static String state(String container) {
         return sh("docker", "inspect", "--format", "{{.State.Status}}", container);
     }
