@@ -39,6 +39,11 @@ class LauncherIT {
 
     /** As {@link #run(String, String...)}, with {@code javaHome}'s bin first on the PATH when not null. */
     private Run run(Path javaHome, String extraOpts, String... args) throws Exception {
+        return run(Map.of(), javaHome, extraOpts, args);
+    }
+
+    /** As above, with more environment variables. */
+    private Run run(Map<String, String> moreEnv, Path javaHome, String extraOpts, String... args) throws Exception {
         Path out = Files.createTempFile("launcher", ".out");
         Path err = Files.createTempFile("launcher", ".err");
         try {
@@ -49,6 +54,7 @@ class LauncherIT {
             env.put("CFS_BACKUP_JAR", JAR.toString());
             env.put("CFS_BACKUP_CDS_DIR", cds.toString());
             env.put("CFS_BACKUP_JAVA_EXTRA_OPTS", extraOpts);
+            env.putAll(moreEnv);
             if (javaHome != null) {
                 env.put("PATH", javaHome.resolve("bin") + ":" + env.get("PATH"));
             }
@@ -129,6 +135,12 @@ class LauncherIT {
         assertEquals("4", flag(c2, "TieredStopAtLevel"));
         assertTrue(Integer.parseInt(flag(c2, "CICompilerCount")) >= 2, c2.out());
         assertTrue(c2.out().contains("cfs-backup "), c2.out());
+        // regression: CFS_BACKUP_JAVA_OPTS replaces the launcher's C1-only options, and with it the JVM
+        // (C1 and C2) refused the one compiler thread added after them and did not start
+        Run own = run(Map.of("CFS_BACKUP_JAVA_OPTS", "-Xmx96m -XX:+PrintFlagsFinal"), null, "", "--version");
+        assertEquals(0, own.code(), own.err());
+        assertTrue(Integer.parseInt(flag(own, "CICompilerCount")) >= 2, own.out());
+        assertTrue(own.out().contains("cfs-backup "), own.out());
     }
 
     @Test
